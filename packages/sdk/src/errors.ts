@@ -114,6 +114,10 @@ export interface ConfigIssue {
   path: string;
   /** What was wrong and what is expected. */
   message: string;
+  /** 1-based line in the source file, when the config came from a file. */
+  line?: number;
+  /** 1-based column in the source file, when known. */
+  column?: number;
 }
 
 /** Options of a {@link ConfigError}. */
@@ -146,7 +150,11 @@ export class ConfigError extends VrskyError {
 
 function formatConfigIssues(issues: readonly ConfigIssue[], where: string | undefined): string {
   const head = `Invalid config${where ? ` in ${where}` : ""}: ${issues.length} problem${issues.length === 1 ? "" : "s"}`;
-  const lines = issues.map((i) => `  - ${i.path || "(root)"}: ${i.message}`);
+  const lines = issues.map((i) => {
+    const at =
+      i.line === undefined ? "" : ` (line ${i.line}${i.column === undefined ? "" : `, column ${i.column}`})`;
+    return `  - ${i.path || "(root)"}${at}: ${i.message}`;
+  });
   return [head, ...lines].join("\n");
 }
 
