@@ -104,6 +104,14 @@ export interface ConsumerDefinition<C, R, K> extends ConnectorDefinitionBase<C, 
   /** zod schema of the checkpoint, so a stored checkpoint is validated before use. */
   checkpoint?: z.ZodType<K>;
   /**
+   * Whether only one worker may run this source at a time. Sources reading something that must
+   * not be read twice (a replication slot, a directory) are singletons: the runtime holds a
+   * lease for them and fails over when the holder dies. Sources any number of workers can
+   * serve side by side (an HTTP endpoint behind a load balancer) set `false`.
+   * @default true
+   */
+  singleton?: boolean;
+  /**
    * Reads from the system and emits messages until `ctx.signal` aborts. Resume from
    * `await ctx.checkpoint.load()`. Returning before the abort means the source is exhausted.
    */
@@ -144,6 +152,7 @@ export interface ProducerDefinition<C, R> extends ConnectorDefinitionBase<C, R> 
   deliverBatch?(
     messages: readonly Message[],
     ctx: DeliveryContext<C, R>,
+    // biome-ignore lint/suspicious/noConfusingVoidType: `void` lets an all-succeeded batch simply return.
   ): Promise<void | readonly BatchOutcome[]>;
   /** Batching settings, used with `deliverBatch`. */
   batch?: BatchSettings;
@@ -168,6 +177,13 @@ export type FilterDecision = boolean | string | readonly string[];
 export interface FilterDefinition<C, R> extends ConnectorDefinitionBase<C, R> {
   /** Route names this filter can return; checked against the integration's routes. */
   routes?: readonly string[];
+  /**
+   * Route names this filter can return with a given config, for filters whose routes are
+   * configured (a rule-based router). Takes precedence over `routes`; resolve either with
+   * {@link filterRoutes}.
+   * @param config - the parsed config
+   */
+  routesFromConfig?(config: C): readonly string[];
   /** Decides what happens to the message. */
   filter(message: Message, ctx: ConnectorContext<C, R>): FilterDecision | Promise<FilterDecision>;
 }
@@ -314,4 +330,22 @@ export function isConnector(value: unknown): value is Connector {
     (kind === "consumer" || kind === "producer" || kind === "converter" || kind === "filter") &&
     typeof (value as { name?: unknown }).name === "string"
   );
+}
+
+/**
+ * The route names a filter declares for a config: `routesFromConfig(config)` when the filter
+ * derives its routes from its config, else its static `routes`, else `undefined` (undeclared).
+ *
+ * @param filter - a filter connector
+ * @param config - its parsed config
+ * @example
+ * ```ts
+ * const declared = filterRoutes(router, ctx.config); // ["priority", "big", "standard"]
+ * ```
+ */
+export function filterRoutes<C>(
+  filter: Pick<FilterDefinition<C, unknown>, "routes" | "routesFromConfig">,
+  config: C,
+): readonly string[] | undefined {
+  return filter.routesFromConfig ? filter.routesFromConfig(config) : filter.routes;
 }

@@ -45,6 +45,7 @@ export {
   defineConverter,
   defineFilter,
   defineProducer,
+  filterRoutes,
   isConnector,
 } from "./connector.js";
 export type {

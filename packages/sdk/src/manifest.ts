@@ -30,8 +30,10 @@ export const ConnectorManifest = z.object({
   secrets: z.array(z.string()),
   /** Sample configs, with secret values redacted. */
   examples: z.array(z.object({ title: z.string(), config: z.unknown() })),
-  /** Route names a filter can return. */
+  /** Route names a filter can return, when they are fixed. */
   routes: z.array(z.string()).optional(),
+  /** `true` for a filter whose route names come from its config. */
+  routesFromConfig: z.boolean().optional(),
 });
 /** A connector's manifest. */
 export type ConnectorManifest = z.infer<typeof ConnectorManifest>;
@@ -62,6 +64,7 @@ export function connectorManifest(connector: Connector): ConnectorManifest {
     secrets,
     examples: (connector.examples ?? []).map((e) => ({ title: e.title, config: redact(e.config, secrets) })),
     ...(connector.kind === "filter" && connector.routes ? { routes: [...connector.routes] } : {}),
+    ...(connector.kind === "filter" && connector.routesFromConfig ? { routesFromConfig: true } : {}),
   };
 }
 

@@ -193,6 +193,21 @@ export class Message {
     });
   }
 
+  /**
+   * A copy of this message with some metadata replaced, keeping the body and the blob store it
+   * is read from. The runtime uses it to stamp the attempt number; tests use it to replay a
+   * message as a retry.
+   *
+   * @param changes - metadata fields to replace; `headers` replaces the headers as a whole
+   * @example
+   * ```ts
+   * const retry = msg.withMeta({ attempt: msg.meta.attempt + 1 });
+   * ```
+   */
+  withMeta(changes: Partial<EnvelopeMeta>): Message {
+    return new Message({ ...this.toEnvelope(), ...changes }, this.#blobs);
+  }
+
   /** The envelope (metadata and body) this message was built from. */
   toEnvelope(): Envelope {
     return { ...this.meta, headers: { ...this.meta.headers }, body: this.body };
