@@ -1,7 +1,9 @@
 import { defineProject } from "vitest/config";
 
 export default defineProject({
+  // Workspace packages resolve to each other's TypeScript sources, so tests need no build.
   resolve: { conditions: ["@vrsky/source"] },
+  ssr: { resolve: { conditions: ["@vrsky/source"], externalConditions: ["@vrsky/source"] } },
   test: {
     name: "templates",
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
