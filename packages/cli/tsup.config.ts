@@ -1,10 +1,19 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // One entry per command: oclif finds them in dist/commands (the `pattern` strategy).
+  entry: ["src/index.ts", "src/commands/**/*.ts", "!src/**/*.test.ts"],
   format: ["esm"],
-  dts: true,
+  dts: { entry: "src/index.ts" },
   sourcemap: true,
   clean: true,
   target: "node20",
+  // The workspace packages are bundled from their sources, so `tsup` here is the only build
+  // `bin/run.js` needs; third-party packages stay imports, resolved from node_modules.
+  noExternal: [/^@vrsky\//],
+  external: [/^[^./@]/, /^@(?!vrsky\/)/],
+  onSuccess: "node scripts/write-manifest.mjs",
+  esbuildOptions(options) {
+    options.conditions = ["@vrsky/source"];
+  },
 });

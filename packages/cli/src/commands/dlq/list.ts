@@ -1,0 +1,49 @@
+import { Flags } from "@oclif/core";
+import type { DeadLetterEntry } from "@vrsky/runtime";
+import { VrskyCommand } from "../../base-command.js";
+import { connectToDev } from "../../dev/dev-connection.js";
+import { devTargetFlags } from "../../dev/dev-flags.js";
+
+/** What `vrsky dlq list --json` prints. */
+export interface DlqListResult {
+  integration: string;
+  total: number;
+  entries: DeadLetterEntry[];
+}
+
+/** `vrsky dlq list`: dead letters of the local runtime, oldest first. */
+export default class DlqList extends VrskyCommand<DlqListResult> {
+  static override summary = "List dead-lettered messages: what failed, where, and why.";
+  static override examples = [
+    "<%= config.bin %> <%= command.id %>",
+    "<%= config.bin %> <%= command.id %> --limit 20 --json",
+  ];
+  static override flags = {
+    ...devTargetFlags,
+    limit: Flags.integer({ description: "Most entries to show.", default: 100, min: 1 }),
+    from: Flags.integer({ description: "Start at this DLQ sequence." }),
+  };
+
+  async run(): Promise<DlqListResult> {
+    const { flags } = await this.parse(DlqList);
+    const dev = await connectToDev(flags);
+    try {
+      const entries = await dev.dlq.list({
+        limit: flags.limit,
+        ...(flags.from ? { fromSeq: flags.from } : {}),
+      });
+      const total = await dev.dlq.count();
+      if (entries.length === 0) this.log(`No dead letters in ${dev.integration}.`);
+      for (const e of entries) {
+        const where = e.failure.stage === "sink" ? `sink ${e.failure.step}` : `step ${e.failure.step}`;
+        this.log(
+          `${this.out.bold(String(e.seq).padStart(5))}  ${e.id}  ${this.out.dim(where)}  ${this.out.red(e.failure.code)}  ${e.failure.error}`,
+        );
+      }
+      if (total > entries.length) this.log(this.out.dim(`… ${total - entries.length} more (use --from)`));
+      return { integration: dev.integration, total, entries };
+    } finally {
+      await dev.close();
+    }
+  }
+}
