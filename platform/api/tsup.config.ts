@@ -1,0 +1,15 @@
+import { cp } from "node:fs/promises";
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: ["src/index.ts"],
+  format: ["esm"],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: "node20",
+  // migrate() reads the SQL files next to the built module.
+  async onSuccess() {
+    await cp("src/migrations", "dist/migrations", { recursive: true });
+  },
+});
