@@ -184,10 +184,13 @@ async function runIntegration(
   stats.latencies = [];
   resetPeak();
   const t0 = now();
+  const cpu0 = process.cpuUsage();
   await new Promise((r) => setTimeout(r, opts.seconds * 1000));
   const elapsed = (now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const result = {
     rate: (stats.count - startCount) / elapsed,
+    cpuPerMsg: (cpu.user + cpu.system) / Math.max(1, stats.count - startCount),
     bytesPerSec: (stats.bytes - startBytes) / elapsed,
     latencies: stats.latencies,
     peakRss,
@@ -251,14 +254,17 @@ async function rawJetStream(nc: NatsConnection, seconds: number) {
   await new Promise((r) => setTimeout(r, 2000));
   const start = consumed;
   const t0 = now();
+  const cpu0 = process.cpuUsage();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const rate = (consumed - start) / ((now() - t0) / 1000);
+  const used = process.cpuUsage(cpu0);
+  const cpuPerMsg = (used.user + used.system) / Math.max(1, consumed - start);
   stop = true;
   await Promise.all(publishers);
   await messages.close();
   await consuming;
   await jsm.streams.delete(name);
-  return rate;
+  return { rate, cpuPerMsg };
 }
 
 // The connection a worker uses (connectNats: no stack capture per request), for both VRSky and
@@ -269,9 +275,7 @@ console.log(
 );
 const results: Record<string, string> = {};
 
-if (wants("throughput")) {
-  const raw1 = await rawJetStream(nc, SECONDS);
-  console.log(`raw JetStream publish+consume (1 KiB, run 1): ${fmt(raw1)} msgs/s`);
+async function endToEnd() {
   const e2e = await runIntegration(
     nc,
     "e2e",
@@ -284,16 +288,31 @@ if (wants("throughput")) {
     { window: 256, seconds: SECONDS },
   );
   console.log(
-    `VRSky end to end source→converter→filter→sink (1 KiB): ${fmt(e2e.rate)} msgs/s (counted at the sink)`,
+    `VRSky end to end source→converter→filter→sink (1 KiB): ${fmt(e2e.rate)} msgs/s (counted at the sink), ${fmt(e2e.cpuPerMsg)} µs CPU per message`,
   );
-  const raw2 = await rawJetStream(nc, SECONDS);
-  console.log(`raw JetStream publish+consume (1 KiB, run 2): ${fmt(raw2)} msgs/s`);
-  const rawMean = (raw1 + raw2) / 2;
+  return e2e;
+}
+
+if (wants("throughput")) {
+  const raw1 = await rawJetStream(nc, SECONDS);
   console.log(
-    `ratio VRSky / raw JetStream: ${fmt(e2e.rate / rawMean, 2)} (raw noise between runs: ${fmt((Math.abs(raw1 - raw2) / rawMean) * 100, 1)} %)`,
+    `raw JetStream publish+consume (1 KiB, run 1): ${fmt(raw1.rate)} msgs/s, ${fmt(raw1.cpuPerMsg)} µs CPU per message`,
+  );
+  const e2e = await endToEnd();
+  const raw2 = await rawJetStream(nc, SECONDS);
+  console.log(
+    `raw JetStream publish+consume (1 KiB, run 2): ${fmt(raw2.rate)} msgs/s, ${fmt(raw2.cpuPerMsg)} µs CPU per message`,
+  );
+  const rawMean = (raw1.rate + raw2.rate) / 2;
+  const rawCpu = (raw1.cpuPerMsg + raw2.cpuPerMsg) / 2;
+  console.log(
+    `ratio VRSky / raw JetStream: ${fmt(e2e.rate / rawMean, 2)} (raw noise between runs: ${fmt((Math.abs(raw1.rate - raw2.rate) / rawMean) * 100, 1)} %); CPU per message ${fmt(e2e.cpuPerMsg / rawCpu, 2)}× raw`,
   );
   results.throughput = `${fmt(e2e.rate)} msgs/s; ratio ${fmt(e2e.rate / rawMean, 2)}`;
 }
+
+// VRSky alone, without the baseline: for profiling (`node --cpu-prof`).
+if (only.includes("e2e")) await endToEnd();
 
 if (wants("latency")) {
   const lat = await runIntegration(

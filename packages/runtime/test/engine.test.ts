@@ -1,3 +1,4 @@
+import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -202,6 +203,48 @@ describe("the integration engine", () => {
     await expect
       .poll(() => deliveredIds(name, "out"), waitOpts)
       .toEqual(new Set(["batch:0", "batch:1", "batch:2"]));
+  });
+
+  it("hands a lone sink one-to-one messages directly and queues what a converter splits", async () => {
+    const name = uniqueName("handoff");
+    const runner = await run(
+      integration(name, {
+        source: { connector: pushSource, config: { channel: name } },
+        steps: [{ name: "split", connector: splitConverter, config: {} }],
+        sinks: { out: sink(name, "out") },
+      }),
+    );
+    const jsm = await jetstreamManager(nc);
+    const queued = async () => (await jsm.streams.info(runner.topology.outStream)).state.last_seq;
+    await push(name, { json: { items: [{ a: 1 }] }, key: "one" });
+    await expect.poll(() => deliveredIds(name, "out"), waitOpts).toEqual(new Set(["one"]));
+    expect(await queued()).toBe(0);
+    await push(name, { json: { items: [{ a: 1 }, { a: 2 }] }, key: "two" });
+    await expect.poll(() => deliveredIds(name, "out"), waitOpts).toEqual(new Set(["one", "two:0", "two:1"]));
+    expect(await queued()).toBe(2);
+  });
+
+  it("reports in-flight messages per stage while a sink is slow, and drops the series on stop", async () => {
+    const name = uniqueName("inflight");
+    const runner = await run(
+      integration(name, {
+        source: { connector: pushSource, config: { channel: name } },
+        sinks: { out: sink(name, "out", { delayMs: 1500 }) },
+      }),
+    );
+    const server = await serveMetrics({ registry: runner.metrics.registry, port: 0 });
+    const gauge = new RegExp(`vrsky_messages_in_flight\\{integration="${name}",step="out"\\} (\\d+)`);
+    const scrape = async () => gauge.exec(await (await fetch(server.url)).text())?.[1];
+    try {
+      for (const key of ["s1", "s2", "s3"]) await push(name, { json: { v: key }, key });
+      await expect.poll(scrape, waitOpts).toBe("3");
+      await expect.poll(() => deliveredIds(name, "out"), waitOpts).toEqual(new Set(["s1", "s2", "s3"]));
+      await expect.poll(scrape, waitOpts).toBe("0");
+      await runner.stop();
+      expect(await scrape()).toBeUndefined();
+    } finally {
+      await server.close();
+    }
   });
 
   it("keeps source order when ordering is `source`", async () => {

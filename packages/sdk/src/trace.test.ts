@@ -22,4 +22,12 @@ describe("trace context", () => {
     expect(isTraceparent(childTraceparent("garbage"))).toBe(true);
     expect(isTraceparent("00-xyz-abc-01")).toBe(false);
   });
+
+  it("never repeats an id across refills of its random pool", () => {
+    const traces = Array.from({ length: 1000 }, () => newTraceparent());
+    const spans = traces.map((t) => childTraceparent(t));
+    expect(new Set(traces.map((t) => t.slice(3, 35))).size).toBe(1000);
+    expect(new Set([...traces, ...spans].map((t) => t.slice(36, 52))).size).toBe(2000);
+    expect(traces.every(isTraceparent) && spans.every(isTraceparent)).toBe(true);
+  });
 });

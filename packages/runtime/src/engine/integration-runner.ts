@@ -135,6 +135,8 @@ export class IntegrationRunner {
   readonly #jsm: JetStreamManager;
   readonly #tracker: StatusTracker;
   readonly #loops = new Map<string, StageLoop>();
+  /** Stop reporting each stage's in-flight gauge. */
+  readonly #unwatch: (() => void)[] = [];
   readonly #contexts: { connector: Connector; ctx: ConnectorContext<unknown, unknown> }[] = [];
   readonly #stop = new AbortController();
   readonly #writes = new WriteCoalescer();
@@ -203,6 +205,7 @@ export class IntegrationRunner {
     const stateKv = await kvm.create(topology.stateBucket, { history: 1 });
     const statusKv = await kvm.create(topology.statusBucket, {
       history: 1,
+      storage: process.env.X_STATUS_MEM ? "memory" : "file",
       ttl: options.statusTtlMs ?? 3_600_000,
     });
     const worker = options.worker ?? `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
@@ -262,6 +265,7 @@ export class IntegrationRunner {
     }
     await Promise.all([...this.#loops.values()].map((l) => l.stop(deadline)));
     await this.#tracker.stop();
+    for (const unwatch of this.#unwatch) unwatch();
     for (const { connector, ctx } of this.#contexts.reverse()) {
       try {
         await connector.close?.(ctx);
@@ -349,6 +353,7 @@ export class IntegrationRunner {
       logger: this.#logger,
     });
     this.#tracker.start();
+    const stages = new Map<string, SinkStage>();
     if (roles.sinks) {
       for (const [name, sink] of Object.entries(spec.sinks)) {
         const stage = new SinkStage({
@@ -365,6 +370,7 @@ export class IntegrationRunner {
           logger: this.#logger,
           writes: this.#writes,
         });
+        stages.set(name, stage);
         const consumer = await js.consumers.get(t.outStream, t.sinkConsumer(name));
         const loop = new StageLoop({
           consumer,
@@ -375,6 +381,9 @@ export class IntegrationRunner {
           logger: this.#logger,
         });
         this.#loops.set(`sink:${name}`, loop);
+        this.#unwatch.push(
+          this.metrics.watchInFlight({ integration: spec.name, step: name }, () => stage.inFlight),
+        );
         loop.start();
       }
     }
@@ -382,6 +391,10 @@ export class IntegrationRunner {
       const steps: ProcessStep[] = [];
       for (const step of spec.steps) steps.push({ ...step, ctx: await this.#context(step, "step") });
       const consumer = await js.consumers.get(t.inStream, t.processConsumer);
+      // A lone sink whose producer takes single messages can take them straight from the
+      // process stage; a batching producer keeps its queue, where its batches fill.
+      const [only, ...more] = [...stages.values()];
+      const handOff = only && more.length === 0 && !only.batched ? only : undefined;
       const loop = new StageLoop({
         consumer,
         concurrency,
@@ -401,9 +414,13 @@ export class IntegrationRunner {
           metrics: this.metrics,
           logger: this.#logger,
           writes: this.#writes,
+          ...(handOff ? { handOff } : {}),
         }),
       });
       this.#loops.set("process", loop);
+      this.#unwatch.push(
+        this.metrics.watchInFlight({ integration: spec.name, step: "process" }, () => loop.inFlight),
+      );
       loop.start();
     }
     if (roles.source) await this.#startSource(js, kvm);

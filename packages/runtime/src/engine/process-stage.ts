@@ -16,6 +16,7 @@ import type { DeadLetterWriter } from "./dead-letter-writer.js";
 import { decodeEnvelope, encodeEnvelope } from "./envelope-codec.js";
 import { decideFailure, publishFailure, type RetrySchedule } from "./failure-policy.js";
 import type { RuntimeMetrics } from "./runtime-metrics.js";
+import type { SinkStage } from "./sink-stage.js";
 import type { StatusTracker } from "./status-tracker.js";
 import type { Topology } from "./topology.js";
 import type { WriteCoalescer } from "./write-coalescer.js";
@@ -44,6 +45,12 @@ export interface ProcessStageOptions {
   metrics: RuntimeMetrics;
   logger: Logger;
   writes: WriteCoalescer;
+  /**
+   * The integration's only sink, when this worker also runs it and its producer takes single
+   * messages: a message that ends up as one inline message for it is delivered at once instead
+   * of being queued (see {@link canHandOff}).
+   */
+  handOff?: SinkStage;
 }
 
 interface Routed {
@@ -57,15 +64,22 @@ interface Routed {
  * message from the ingress stream, then publishes one copy per matched sink. The ingress
  * message is acknowledged only after every copy is stored, and copies carry deterministic ids
  * (`Nats-Msg-Id` = `<sink>/<id>`), so a redelivery after a crash re-publishes nothing twice.
+ *
+ * With a single sink the queue between the two stages buys nothing for a message that stays
+ * one inline message: no other sink can be held up, and redelivering the ingress message repeats
+ * the (deterministic) steps and the delivery just as a redelivery from the queue would repeat
+ * the delivery. Such a message is handed to the sink stage directly, which halves the JetStream
+ * work per message; everything else — fan-out outputs, claim-check bodies, batching producers,
+ * DLQ replays — still goes through the sink's queue.
  */
 export function createProcessHandler(o: ProcessStageOptions): (msg: JsMsg) => Promise<void> {
   const labels = { integration: o.integration, step: "process" };
   return async (jsMsg) => {
     const started = performance.now();
-    o.metrics.inFlight.inc(labels);
     let envelope: Envelope | undefined;
     let failedStep = "process";
     const attempt = jsMsg.info.deliveryCount;
+    let handOff: Message | undefined;
     try {
       envelope = { ...decodeEnvelope(jsMsg.data).envelope, attempt };
       const input = new Message(envelope, o.claimCheck.reader);
@@ -76,16 +90,11 @@ export function createProcessHandler(o: ProcessStageOptions): (msg: JsMsg) => Pr
       }
       failedStep = "routing";
       const deliveries = items.map((item) => ({ item, sinks: sinksFor(item, o) }));
-      failedStep = "publish";
-      await Promise.all(deliveries.map(({ item, sinks }) => publishToSinks(item.message, sinks, o)));
-      if (envelope.body.type === "ref") await o.claimCheck.release(envelope.body.ref, PROCESS_HOLDER);
-      o.writes.defer(() => jsMsg.ack());
-      const routedTo = [...new Set(deliveries.flatMap((d) => d.sinks))];
-      if (routedTo.length === 0) {
-        o.metrics.dropped.inc(labels);
-        o.tracker.record(envelope.id, { stage: "process", state: "dropped", attempt });
+      if (canHandOff(envelope, deliveries, o)) {
+        handOff = deliveries[0]?.item.message;
       } else {
-        o.tracker.record(envelope.id, { stage: "process", state: "processed", attempt, sinks: routedTo });
+        failedStep = "publish";
+        await queueForSinks(envelope, deliveries, jsMsg, o);
       }
     } catch (err) {
       o.metrics.failed.inc({ integration: o.integration, step: failedStep });
@@ -122,10 +131,47 @@ export function createProcessHandler(o: ProcessStageOptions): (msg: JsMsg) => Pr
         );
       }
     } finally {
-      o.metrics.inFlight.dec(labels);
       o.metrics.stepSeconds.observe(labels, (performance.now() - started) / 1000);
     }
+    // The sink stage settles the ingress message from here on, and never throws.
+    if (handOff) await o.handOff?.deliverDirect(handOff, jsMsg);
   };
+}
+
+/** Publishes one copy per matched sink, then acknowledges the ingress message. */
+async function queueForSinks(
+  envelope: Envelope,
+  deliveries: readonly { item: Routed; sinks: readonly string[] }[],
+  jsMsg: JsMsg,
+  o: ProcessStageOptions,
+): Promise<void> {
+  const attempt = envelope.attempt;
+  await Promise.all(deliveries.map(({ item, sinks }) => publishToSinks(item.message, sinks, o)));
+  if (envelope.body.type === "ref") await o.claimCheck.release(envelope.body.ref, PROCESS_HOLDER);
+  o.writes.defer(() => jsMsg.ack());
+  const routedTo = [...new Set(deliveries.flatMap((d) => d.sinks))];
+  if (routedTo.length === 0) {
+    o.metrics.dropped.inc({ integration: o.integration, step: "process" });
+    o.tracker.record(envelope.id, { stage: "process", state: "dropped", attempt });
+  } else {
+    o.tracker.record(envelope.id, { stage: "process", state: "processed", attempt, sinks: routedTo });
+  }
+}
+
+/** Whether the message can skip the sink's queue: one inline message for the only sink. */
+function canHandOff(
+  input: Envelope,
+  deliveries: readonly { item: Routed; sinks: readonly string[] }[],
+  o: ProcessStageOptions,
+): boolean {
+  const [only] = deliveries;
+  return (
+    o.handOff !== undefined &&
+    deliveries.length === 1 &&
+    only?.sinks.length === 1 &&
+    input.body.type === "inline" &&
+    only.item.message.body.type === "inline"
+  );
 }
 
 function describe(err: unknown): string {

@@ -1,6 +1,11 @@
 import type { ConnectorMetrics, MetricLabels } from "@vrsky/sdk";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
+type StageLabels = { integration: string; step: string };
+
+/** Per registry: the stages whose in-flight count its gauge reads when scraped. */
+const inFlightReaders = new WeakMap<Registry, Map<string, { labels: StageLabels; read: () => number }>>();
+
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
@@ -32,6 +37,8 @@ export class RuntimeMetrics {
     this.retried = counter("vrsky_messages_retried_total", "Attempts scheduled for retry, by step.");
     this.deadLettered = counter("vrsky_messages_dead_lettered_total", "Messages sent to the DLQ, by step.");
     this.dropped = counter("vrsky_messages_dropped_total", "Messages a filter or converter dropped.");
+    if (!inFlightReaders.has(registry)) inFlightReaders.set(registry, new Map());
+    const readers = inFlightReaders.get(registry);
     this.inFlight =
       reuse(registry, "vrsky_messages_in_flight") ??
       new Gauge({
@@ -39,6 +46,10 @@ export class RuntimeMetrics {
         help: "Messages being handled now, by stage.",
         labelNames,
         registers: [registry],
+        // Read when scraped rather than moved twice per message on the hot path.
+        collect() {
+          for (const { labels, read } of readers?.values() ?? []) this.set(labels, read());
+        },
       });
     this.stepSeconds =
       reuse(registry, "vrsky_step_duration_seconds") ??
@@ -58,6 +69,23 @@ export class RuntimeMetrics {
         buckets: LATENCY_BUCKETS,
         registers: [registry],
       });
+  }
+
+  /**
+   * Reports a stage's in-flight count as `vrsky_messages_in_flight`, read at scrape time.
+   * @param labels - integration and step
+   * @param read - returns the count now
+   * @returns stops reporting it and removes the series
+   */
+  watchInFlight(labels: StageLabels, read: () => number): () => void {
+    const key = `${labels.integration}\u0000${labels.step}`;
+    const readers = inFlightReaders.get(this.registry);
+    readers?.set(key, { labels, read });
+    return () => {
+      if (readers?.get(key)?.read !== read) return;
+      readers.delete(key);
+      this.inFlight.remove(labels);
+    };
   }
 
   /**

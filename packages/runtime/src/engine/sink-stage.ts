@@ -32,8 +32,14 @@ export interface SinkStageOptions {
   writes: WriteCoalescer;
 }
 
+/**
+ * The JetStream message a delivery settles: the sink queue's own message, or — for a direct
+ * hand-off — the ingress message the process stage is working on.
+ */
+type Settlement = Pick<JsMsg, "ack" | "nak" | "data" | "seq">;
+
 interface Pending {
-  jsMsg: JsMsg;
+  jsMsg: Settlement;
   envelope: Envelope | undefined;
   message: Message | undefined;
   attempt: number;
@@ -52,10 +58,18 @@ export class SinkStage {
   readonly #labels: { integration: string; step: string };
   #batch: { items: Pending[]; waiters: (() => void)[]; timer: NodeJS.Timeout | undefined } | undefined;
   #flushing: Promise<void> = Promise.resolve();
+  #inFlight = 0;
+  /** Delivery contexts by attempt number: built once, not per message. */
+  readonly #contexts: DeliveryContext<unknown, unknown>[] = [];
 
   constructor(options: SinkStageOptions) {
     this.#o = options;
     this.#labels = { integration: options.integration, step: options.sink };
+  }
+
+  /** Messages being delivered now (queued ones and direct hand-offs). */
+  get inFlight(): number {
+    return this.#inFlight;
   }
 
   /** Whether the producer takes batches. */
@@ -82,6 +96,19 @@ export class SinkStage {
     await this.#enqueue(pending);
   };
 
+  /**
+   * Delivers a message the process stage hands over directly instead of queueing it for this
+   * sink (see `canHandOff` in the process stage), settling the ingress message it came from:
+   * ack once delivered, NAK with this sink's backoff, or dead-letter it exactly as a queued
+   * message would be — its replay goes to this sink's queue.
+   * @param message - the processed message; its `attempt` is the ingress delivery count
+   * @param ingress - the ingress message to settle
+   */
+  deliverDirect(message: Message, ingress: Settlement): Promise<void> {
+    const envelope: Envelope = { ...message.meta, body: message.body };
+    return this.#deliverOne({ jsMsg: ingress, envelope, message, attempt: message.meta.attempt });
+  }
+
   #decode(jsMsg: JsMsg): Pending {
     const attempt = jsMsg.info.deliveryCount;
     try {
@@ -93,19 +120,24 @@ export class SinkStage {
   }
 
   #context(attempt: number): DeliveryContext<unknown, unknown> {
-    return { ...this.#o.ctx, attempt };
+    let ctx = this.#contexts[attempt];
+    if (!ctx) {
+      ctx = { ...this.#o.ctx, attempt };
+      if (attempt < 100) this.#contexts[attempt] = ctx;
+    }
+    return ctx;
   }
 
   async #deliverOne(p: Pending): Promise<void> {
     const started = performance.now();
-    this.#o.metrics.inFlight.inc(this.#labels);
+    this.#inFlight += 1;
     try {
       await this.#o.connector.deliver(p.message as Message, this.#context(p.attempt));
       await this.#succeed(p);
     } catch (err) {
       await this.#fail(p, err);
     } finally {
-      this.#o.metrics.inFlight.dec(this.#labels);
+      this.#inFlight -= 1;
       this.#o.metrics.stepSeconds.observe(this.#labels, (performance.now() - started) / 1000);
     }
   }
@@ -136,7 +168,7 @@ export class SinkStage {
 
   async #deliverBatch(items: Pending[]): Promise<void> {
     const started = performance.now();
-    this.#o.metrics.inFlight.inc(this.#labels, items.length);
+    this.#inFlight += items.length;
     let outcomes: readonly BatchOutcome[] | undefined;
     let failure: { error: unknown } | undefined;
     try {
@@ -157,7 +189,7 @@ export class SinkStage {
         return this.#succeed(item);
       }),
     );
-    this.#o.metrics.inFlight.dec(this.#labels, items.length);
+    this.#inFlight -= items.length;
     this.#o.metrics.stepSeconds.observe(this.#labels, (performance.now() - started) / 1000);
   }
 

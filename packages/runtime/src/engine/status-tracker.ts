@@ -50,7 +50,10 @@ export interface StatusTrackerOptions {
   worker: string;
   /** How often buffered records are written. @default 50 */
   flushIntervalMs?: number;
-  /** Most buffered message records; beyond it status (never messages) is dropped. @default 20_000 */
+  /**
+   * Most messages remembered per generation (two are kept); a burst beyond it can drop status
+   * records not yet written (never messages). @default 20_000
+   */
   maxBuffered?: number;
   /** Whether per-message status is recorded at all (counters always are). @default true */
   perMessage?: boolean;
@@ -66,8 +69,15 @@ export interface StatusTrackerOptions {
  */
 export class StatusTracker {
   readonly #o: Required<StatusTrackerOptions>;
-  /** Recent messages' stages, oldest first (Map order), at most `maxBuffered`. */
-  readonly #recent = new Map<string, PendingStatus[]>();
+  /**
+   * Recent messages' stages in two generations: records go to `#current`; when it is full or
+   * older than {@link RECENT_MS} it becomes `#previous` and the old previous is dropped whole.
+   * (Evicting the oldest entry of one Map per new message costs more and more as the deleted
+   * slots pile up at its front.)
+   */
+  #current = new Map<string, PendingStatus[]>();
+  #previous = new Map<string, PendingStatus[]>();
+  #rotatedAt = Date.now();
   readonly #dirty = new Set<string>();
   readonly #counters: IntegrationCounters = {
     accepted: 0,
@@ -92,28 +102,46 @@ export class StatusTracker {
     this.#timer.unref();
   }
 
-  /** Records a state change of a message. Never blocks, never throws. */
+  /**
+   * Records a state change of a message. Never blocks, never throws.
+   * @param id - the message id
+   * @param status - a fresh object: the tracker keeps it (and stamps its time) rather than copy it
+   */
   record(id: string, status: Omit<StageStatus, "at" | "worker">): void {
     const counter = COUNTER_OF[status.state];
     this.#counters[counter] += 1;
     this.#countersDirty = true;
     if (!this.#o.perMessage) return;
-    // A timestamp number here; formatted once when written (this runs for every message).
-    const full: PendingStatus = { ...status, at: Date.now() };
-    const stages = this.#recent.get(id);
-    if (stages) {
-      const same = stages.findIndex((r) => r.stage === status.stage);
-      if (same >= 0) stages[same] = full;
-      else stages.push(full);
-    } else {
-      if (this.#recent.size >= this.#o.maxBuffered) {
-        const oldest = this.#recent.keys().next().value as string;
-        this.#recent.delete(oldest);
-        if (this.#dirty.delete(oldest)) this.#droppedRecords += 1;
+    // A timestamp number (this runs for every message); readers format it.
+    const full = status as PendingStatus;
+    full.at = Date.now();
+    let stages = this.#current.get(id);
+    if (!stages) {
+      stages = this.#previous.get(id);
+      if (!stages) {
+        if (this.#current.size >= this.#o.maxBuffered) this.#rotate();
+        stages = [];
       }
-      this.#recent.set(id, [full]);
+      this.#current.set(id, stages);
     }
+    const same = stages.findIndex((r) => r.stage === status.stage);
+    if (same >= 0) stages[same] = full;
+    else stages.push(full);
     this.#dirty.add(id);
+  }
+
+  /** Starts a new generation; unwritten records of the dropped one are counted as dropped. */
+  #rotate(): void {
+    const dropped = this.#previous;
+    this.#previous = this.#current;
+    this.#current = new Map();
+    this.#rotatedAt = Date.now();
+    for (const id of this.#dirty) {
+      if (dropped.has(id) && !this.#previous.has(id)) {
+        this.#dirty.delete(id);
+        this.#droppedRecords += 1;
+      }
+    }
   }
 
   /** Status records dropped because the buffer was full (the messages themselves are unaffected). */
@@ -142,19 +170,15 @@ export class StatusTracker {
     const { worker } = this.#o;
     const suffix = `.${worker.replace(/[^-\w]/g, "_")}`;
     for (const id of this.#dirty) {
-      const stages = this.#recent.get(id);
+      const stages = this.#current.get(id) ?? this.#previous.get(id);
       if (!stages) continue;
-      const records: StageStatus[] = stages.map((r) => ({ ...r, at: new Date(r.at).toISOString(), worker }));
-      this.#o.nc.publish(prefix + encodeId(id) + suffix, encoder.encode(JSON.stringify(records)));
+      const record: WireRecord = { worker, stages };
+      this.#o.nc.publish(prefix + encodeId(id) + suffix, encoder.encode(JSON.stringify(record)));
     }
     this.#dirty.clear();
     // Stages of one message usually follow within milliseconds; remembering a message longer
     // than a few seconds only costs memory (a later stage then writes its own record).
-    const horizon = Date.now() - RECENT_MS;
-    for (const [id, stages] of this.#recent) {
-      if ((stages[0]?.at ?? 0) >= horizon) break;
-      this.#recent.delete(id);
-    }
+    if (Date.now() - this.#rotatedAt >= RECENT_MS) this.#rotate();
     if (this.#countersDirty) {
       this.#countersDirty = false;
       await this.#o.stateKv.put(`counters.${this.#o.worker}`, encoder.encode(JSON.stringify(this.#counters)));
@@ -171,10 +195,17 @@ const COUNTER_OF: Record<MessageState, keyof IntegrationCounters> = {
   "dead-lettered": "deadLettered",
 };
 
+/** What one worker writes for one message: its stages, with epoch-millisecond times. */
+interface WireRecord {
+  worker: string;
+  stages: PendingStatus[];
+}
+
 async function readRecords(kv: KV, key: string): Promise<StageStatus[]> {
   const entry = await kv.get(key);
   if (entry?.operation !== "PUT" || entry.length === 0) return [];
-  return JSON.parse(decoder.decode(entry.value)) as StageStatus[];
+  const { worker, stages } = JSON.parse(decoder.decode(entry.value)) as WireRecord;
+  return stages.map((s) => ({ ...s, at: new Date(s.at).toISOString(), worker }));
 }
 
 /**
