@@ -17,6 +17,9 @@ import { connectNats, deleteTopology, type RunnableIntegration, startIntegration
 
 const NATS_URL = process.env.VRSKY_NATS_URL ?? "nats://127.0.0.1:4222";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+// Messages in flight per stage, for VRSky (`settings.concurrency`) and the raw baseline alike
+// (publishers at once, and the pull batch of its consumer).
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
 const only = process.argv.slice(2);
 const wants = (name: string) => only.length === 0 || only.includes(name);
 const KIB = 1024;
@@ -145,7 +148,7 @@ function spec(name: string, feed: string, stats: string, window: number, steps =
     settings: {
       retry,
       claimCheck: { thresholdBytes: 256 * KIB, ttlMs: 15 * 60_000, store: "jetstream" },
-      concurrency: Number(process.env.BENCH_CONCURRENCY ?? 64),
+      concurrency: CONCURRENCY,
       ordering: "none",
       dlq: { retentionMs: 3_600_000 },
       dedupWindowMs: 120_000,
@@ -237,14 +240,14 @@ async function rawJetStream(nc: NatsConnection, seconds: number) {
   const data = new TextEncoder().encode(payload1k);
   let consumed = 0;
   let stop = false;
-  const publishers = Array.from({ length: 64 }, async (_, lane) => {
+  const publishers = Array.from({ length: CONCURRENCY }, async (_, lane) => {
     let n = 0;
     while (!stop) {
       await js.publish(`${name}.in`, data, { msgID: `${lane}-${n++}` }).catch(() => undefined);
     }
   });
   const consumer = await js.consumers.get(name, "c");
-  const messages = await consumer.consume({ max_messages: 64 });
+  const messages = await consumer.consume({ max_messages: CONCURRENCY });
   const consuming = (async () => {
     for await (const m of messages) {
       consumed += 1;
@@ -271,7 +274,7 @@ async function rawJetStream(nc: NatsConnection, seconds: number) {
 // the raw baseline.
 const nc = await connectNats(NATS_URL, { name: "vrsky-bench" });
 console.log(
-  `VRSky runtime benchmark — ${SECONDS} s per measurement, NATS ${NATS_URL}, Node ${process.version}`,
+  `VRSky runtime benchmark — ${SECONDS} s per measurement, concurrency ${CONCURRENCY}, NATS ${NATS_URL}, Node ${process.version}`,
 );
 const results: Record<string, string> = {};
 

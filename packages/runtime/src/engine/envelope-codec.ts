@@ -39,8 +39,7 @@ export interface WireEnvelope {
   dlq?: DeadLetterInfo;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+const EMPTY = new Uint8Array(0);
 const VERSION = 1;
 
 /**
@@ -58,13 +57,14 @@ export function encodeEnvelope(envelope: Envelope, dlq?: DeadLetterInfo): Uint8A
     ...(body.type === "ref" ? { ref: body.ref } : {}),
     ...(dlq ? { dlq } : {}),
   };
-  const metaBytes = encoder.encode(JSON.stringify(wire));
-  const bodyBytes = body.type === "inline" ? body.bytes : new Uint8Array(0);
-  const out = new Uint8Array(5 + metaBytes.byteLength + bodyBytes.byteLength);
+  const json = JSON.stringify(wire);
+  const bodyBytes = body.type === "inline" ? body.bytes : EMPTY;
+  // The metadata is written straight into the payload: no intermediate byte copy.
+  const out = Buffer.allocUnsafe(5 + Buffer.byteLength(json) + bodyBytes.byteLength);
   out[0] = VERSION;
-  new DataView(out.buffer).setUint32(1, metaBytes.byteLength);
-  out.set(metaBytes, 5);
-  out.set(bodyBytes, 5 + metaBytes.byteLength);
+  const metaLength = out.write(json, 5);
+  out.writeUInt32BE(metaLength, 1);
+  out.set(bodyBytes, 5 + metaLength);
   return out;
 }
 
@@ -84,7 +84,7 @@ export function decodeEnvelope(data: Uint8Array): WireEnvelope {
   if (5 + metaLength > data.byteLength) throw new FatalError("truncated VRSky envelope");
   let raw: unknown;
   try {
-    raw = JSON.parse(decoder.decode(data.subarray(5, 5 + metaLength)));
+    raw = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8", 5, 5 + metaLength));
   } catch (cause) {
     throw new FatalError("VRSky envelope metadata is not JSON", { cause });
   }
