@@ -5,7 +5,14 @@ import { z } from "zod";
 import { ApiError } from "./problem.js";
 
 /** Scopes a tenant API key can carry. */
-export const Scope = z.enum(["registry:read", "registry:write", "keys:read", "keys:write"]);
+export const Scope = z.enum([
+  "registry:read",
+  "registry:write",
+  "keys:read",
+  "keys:write",
+  "integrations:read",
+  "integrations:write",
+]);
 /** A scope of a tenant API key. */
 export type Scope = z.infer<typeof Scope>;
 

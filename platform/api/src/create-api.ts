@@ -6,8 +6,10 @@ import pg from "pg";
 import { z } from "zod";
 import { authenticate } from "./auth.js";
 import type { BundleStore } from "./bundle-store.js";
+import { DEFAULT_PLANS, type PlanQuota } from "./plans.js";
 import { ApiError, PROBLEM_CONTENT_TYPE, zodIssues } from "./problem.js";
 import { connectorRoutes } from "./routes/connectors.js";
+import { integrationRoutes } from "./routes/integrations.js";
 import { keyRoutes } from "./routes/keys.js";
 import { tenantRoutes } from "./routes/tenants.js";
 import { zodSerializerCompiler, zodSwaggerTransform, zodValidatorCompiler } from "./zod-schema-compiler.js";
@@ -34,6 +36,8 @@ export interface CreateApiOptions {
   logger?: boolean;
   /** Largest request body in bytes (bundles travel base64 in JSON). @default 20 MiB */
   bodyLimit?: number;
+  /** Quotas by plan name. @default DEFAULT_PLANS */
+  plans?: Readonly<Record<string, PlanQuota>>;
 }
 
 /**
@@ -116,6 +120,7 @@ export async function createApi(options: CreateApiOptions): Promise<FastifyInsta
   tenantRoutes(app, { db, bundles: options.bundles });
   keyRoutes(app, { db });
   connectorRoutes(app, { db, bundles: options.bundles });
+  integrationRoutes(app, { db, plans: options.plans ?? DEFAULT_PLANS });
   await app.ready();
   return app;
 }

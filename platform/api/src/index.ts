@@ -6,6 +6,7 @@ export type { CreateApiOptions, RateLimitOptions } from "./create-api.js";
 export { createApi } from "./create-api.js";
 export type { MigrateResult } from "./migrate.js";
 export { migrate } from "./migrate.js";
+export { DEFAULT_PLANS, PlanQuota, quotaOf } from "./plans.js";
 export type { ApiErrorOptions } from "./problem.js";
 export { ApiError, PROBLEM_CONTENT_TYPE, ProblemCode, ProblemDocument, ProblemIssue } from "./problem.js";
 export {
@@ -17,7 +18,17 @@ export {
   SearchConnectors,
   Visibility,
 } from "./routes/connectors.js";
+export type { IntegrationDetail, IntegrationSummary } from "./routes/integrations.js";
+export {
+  Deployed,
+  DeployIntegration,
+  INTEGRATIONS_CHANNEL,
+  IntegrationStatus,
+  IntegrationVersion,
+} from "./routes/integrations.js";
 export { ApiKey, CreateApiKey, CreatedApiKey } from "./routes/keys.js";
 export { CreateTenant, Tenant, UpdateTenant } from "./routes/tenants.js";
 export type { BreakingChange, BreakingKind } from "./schema-diff.js";
 export { BREAKING_KINDS, diffConfigSchemas } from "./schema-diff.js";
+export type { CheckedSpec } from "./spec-check.js";
+export { checkSpec, PinnedConnector, REGISTRY_PREFIX } from "./spec-check.js";

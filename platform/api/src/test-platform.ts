@@ -59,7 +59,7 @@ export interface TestPlatform {
  * @param options - overrides of the API options
  */
 export async function startTestPlatform(
-  options: Partial<Pick<CreateApiOptions, "rateLimit">> = {},
+  options: Partial<Pick<CreateApiOptions, "rateLimit" | "plans">> = {},
 ): Promise<TestPlatform> {
   const db = await createTestDatabase();
   const s3 = await startS3Server();
@@ -103,7 +103,14 @@ export function bearer(token: string): { authorization: string } {
  */
 export async function createTenantWithKey(
   api: FastifyInstance,
-  scopes: string[] = ["registry:read", "registry:write", "keys:read", "keys:write"],
+  scopes: string[] = [
+    "registry:read",
+    "registry:write",
+    "keys:read",
+    "keys:write",
+    "integrations:read",
+    "integrations:write",
+  ],
   name = "acme",
 ): Promise<{ tenantId: string; key: string; keyId: string }> {
   const tenant = await api.inject({

@@ -89,7 +89,8 @@ interface ConnectorRow {
   kind: string;
 }
 
-interface VersionRow {
+/** A row of `connector_versions`. */
+export interface VersionRow {
   connector_id: string;
   version: string;
   manifest: ConnectorManifest;
@@ -110,7 +111,8 @@ function toVersion(row: VersionRow): ConnectorVersion {
   };
 }
 
-function latestOf(rows: VersionRow[]): VersionRow | undefined {
+/** The newest version that is not yanked. */
+export function latestOf(rows: VersionRow[]): VersionRow | undefined {
   return rows.filter((r) => r.yanked_at === null).sort((a, b) => semver.rcompare(a.version, b.version))[0];
 }
 
@@ -126,7 +128,7 @@ function summaryOf(connector: ConnectorRow, latest: VersionRow): ConnectorSummar
 }
 
 /** The caller's own connector of that name first, else the public one. */
-async function resolveConnector(
+export async function resolveConnector(
   db: pg.Pool | pg.PoolClient,
   name: string,
   tenantId: string,
@@ -142,7 +144,8 @@ async function resolveConnector(
   return row;
 }
 
-async function versionsOf(db: pg.Pool | pg.PoolClient, connectorId: string): Promise<VersionRow[]> {
+/** Every version of a connector, newest first. */
+export async function versionsOf(db: pg.Pool | pg.PoolClient, connectorId: string): Promise<VersionRow[]> {
   const { rows } = await db.query<VersionRow>("select * from connector_versions where connector_id = $1", [
     connectorId,
   ]);
