@@ -15,7 +15,7 @@ import {
   resolveIntegration,
   startIntegration,
 } from "@vrsky/runtime";
-import type { Connector } from "@vrsky/sdk";
+import type { Connector, Envelope } from "@vrsky/sdk";
 import { resolveServices } from "@vrsky/services";
 import { type FSWatcher, watch } from "chokidar";
 import type { Logger } from "pino";
@@ -185,6 +185,8 @@ export class DevSession {
       leaseTtlMs: 2000,
       ackWaitMs: 10_000,
       drainTimeoutMs: 5000,
+      onDelivering: (sink, message) =>
+        this.#see(`out.${sink}`, { id: message.id, contentType: message.contentType, body: message.body }),
     });
   }
 
@@ -226,34 +228,47 @@ export class DevSession {
     await new Promise<void>((resolve) => this.#watcher?.once("ready", () => resolve()));
   }
 
+  /**
+   * Shows what enters and what is dead-lettered by listening on the integration's subjects;
+   * what each sink receives comes from the runner's `onDelivering`, since a lone sink gets its
+   * messages handed over directly rather than through its queue.
+   */
   #tap(integration: string): void {
-    const sub = this.#nc.subscribe(`int.${integration}.>`, {
-      callback: (err, msg) => {
-        if (err) return;
-        try {
-          const { envelope } = decodeEnvelope(msg.data);
-          const stage = msg.subject.slice(`int.${integration}.`.length);
-          const inline = envelope.body.type === "inline" ? envelope.body.bytes : undefined;
-          const preview = inline
-            ? new TextDecoder().decode(inline.subarray(0, 200))
-            : `(by reference, ${envelope.body.type === "ref" ? envelope.body.ref.size : 0} bytes)`;
-          const seen: SeenMessage = {
-            stage,
-            id: envelope.id,
-            at: Date.now(),
-            size: inline?.byteLength ?? (envelope.body.type === "ref" ? envelope.body.ref.size : 0),
-            contentType: envelope.contentType,
-            preview,
-          };
-          this.#seen.push(seen);
-          if (this.#seen.length > 50) this.#seen.shift();
-          this.#emit({ type: "message", stage, id: seen.id, size: seen.size, preview });
-        } catch {
-          // Not an envelope (e.g. a status record): nothing to show.
-        }
-      },
-    });
-    this.#tapClose = () => sub.unsubscribe();
+    const prefix = `int.${integration}.`;
+    const subs = ["in", "dlq"].map((stage) =>
+      this.#nc.subscribe(`${prefix}${stage}`, {
+        callback: (err, msg) => {
+          if (err) return;
+          try {
+            this.#see(stage, decodeEnvelope(msg.data).envelope);
+          } catch {
+            // Not an envelope: nothing to show.
+          }
+        },
+      }),
+    );
+    this.#tapClose = () => {
+      for (const sub of subs) sub.unsubscribe();
+    };
+  }
+
+  #see(stage: string, envelope: Pick<Envelope, "id" | "contentType" | "body">): void {
+    const inline = envelope.body.type === "inline" ? envelope.body.bytes : undefined;
+    const size = inline?.byteLength ?? (envelope.body.type === "ref" ? envelope.body.ref.size : 0);
+    const preview = inline
+      ? new TextDecoder().decode(inline.subarray(0, 200))
+      : `(by reference, ${size} bytes)`;
+    const seen: SeenMessage = {
+      stage,
+      id: envelope.id,
+      at: Date.now(),
+      size,
+      contentType: envelope.contentType,
+      preview,
+    };
+    this.#seen.push(seen);
+    if (this.#seen.length > 50) this.#seen.shift();
+    this.#emit({ type: "message", stage, id: seen.id, size, preview });
   }
 
   /** Counts, rate, DLQ size and the last messages, for the live view. */

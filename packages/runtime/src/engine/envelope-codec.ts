@@ -84,7 +84,9 @@ export function decodeEnvelope(data: Uint8Array): WireEnvelope {
   if (5 + metaLength > data.byteLength) throw new FatalError("truncated VRSky envelope");
   let raw: unknown;
   try {
-    raw = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8", 5, 5 + metaLength));
+    raw = JSON.parse(
+      Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8", 5, 5 + metaLength),
+    );
   } catch (cause) {
     throw new FatalError("VRSky envelope metadata is not JSON", { cause });
   }

@@ -8,6 +8,7 @@ import type {
   ConsumerConnector,
   ConverterConnector,
   FilterConnector,
+  Message,
   ProducerConnector,
   StepInfo,
 } from "@vrsky/sdk";
@@ -100,6 +101,11 @@ export interface RunnerOptions {
   drainTimeoutMs?: number;
   /** Runs last in `stop` (releases what the caller opened for this runner). */
   onStop?: () => void | Promise<void>;
+  /**
+   * Sees every message a sink is about to deliver, queued or handed over directly (`vrsky dev`
+   * shows them). Called on the hot path: keep it cheap; it must not throw.
+   */
+  onDelivering?: (sink: string, message: Message) => void;
 }
 
 /** A snapshot of a running integration. */
@@ -302,6 +308,11 @@ export class IntegrationRunner {
     return integrationCounters(this.#stateKv);
   }
 
+  /** What this worker alone has counted since it started, without a round trip. */
+  workerCounters(): IntegrationCounters {
+    return { ...this.#tracker.counters };
+  }
+
   /** Where message `id` is: the latest status of each stage it reached. */
   async messageStatus(id: string): Promise<StageStatus[]> {
     await this.#tracker.flush();
@@ -369,6 +380,7 @@ export class IntegrationRunner {
           metrics: this.metrics,
           logger: this.#logger,
           writes: this.#writes,
+          ...(this.#o.onDelivering ? { onDelivering: this.#o.onDelivering } : {}),
         });
         stages.set(name, stage);
         const consumer = await js.consumers.get(t.outStream, t.sinkConsumer(name));

@@ -30,6 +30,8 @@ export interface SinkStageOptions {
   metrics: RuntimeMetrics;
   logger: Logger;
   writes: WriteCoalescer;
+  /** Sees each message before it is delivered. */
+  onDelivering?: (sink: string, message: Message) => void;
 }
 
 /**
@@ -132,6 +134,7 @@ export class SinkStage {
     const started = performance.now();
     this.#inFlight += 1;
     try {
+      this.#o.onDelivering?.(this.#o.sink, p.message as Message);
       await this.#o.connector.deliver(p.message as Message, this.#context(p.attempt));
       await this.#succeed(p);
     } catch (err) {
@@ -173,6 +176,7 @@ export class SinkStage {
     let failure: { error: unknown } | undefined;
     try {
       const attempt = Math.max(...items.map((i) => i.attempt));
+      for (const item of items) this.#o.onDelivering?.(this.#o.sink, item.message as Message);
       const result = await this.#o.connector.deliverBatch?.(
         items.map((i) => i.message as Message),
         this.#context(attempt),

@@ -144,6 +144,11 @@ export class StatusTracker {
     }
   }
 
+  /** This worker's own counts since it started (the KV totals sum every worker's). */
+  get counters(): Readonly<IntegrationCounters> {
+    return { ...this.#counters };
+  }
+
   /** Status records dropped because the buffer was full (the messages themselves are unaffected). */
   get droppedRecords(): number {
     return this.#droppedRecords;
