@@ -1,4 +1,5 @@
 import { ExitCode } from "./exit-code.js";
+import type { FailureIssue } from "./failure.js";
 
 /** The closed set of error codes the CLI reports (in `--json` output as `error.code`). */
 export const CliErrorCode = {
@@ -14,6 +15,16 @@ export const CliErrorCode = {
   ServiceUnavailable: "SERVICE_UNAVAILABLE",
   /** A bug: something failed that the CLI did not expect. */
   Unexpected: "UNEXPECTED",
+  /** No platform credentials: no profile, and VRSKY_API_URL / VRSKY_API_KEY unset. */
+  NotLoggedIn: "NOT_LOGGED_IN",
+  /** The platform refused the API key: unknown, revoked, lacking a scope, or its tenant suspended. */
+  KeyRejected: "KEY_REJECTED",
+  /** The registry already has this connector version; published versions are immutable. */
+  VersionExists: "VERSION_EXISTS",
+  /** The public connector name belongs to another tenant. */
+  NameTaken: "NAME_TAKEN",
+  /** A minor or patch release changes the config schema incompatibly; `issues` lists each change. */
+  BreakingChange: "BREAKING_CHANGE",
 } as const;
 /** One of {@link CliErrorCode}. */
 export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode];
@@ -26,6 +37,11 @@ export const EXIT_CODE_OF: Readonly<Record<CliErrorCode, ExitCode>> = Object.fre
   FAILED: ExitCode.Failure,
   SERVICE_UNAVAILABLE: ExitCode.ServiceUnavailable,
   UNEXPECTED: ExitCode.Failure,
+  NOT_LOGGED_IN: ExitCode.NotLoggedIn,
+  KEY_REJECTED: ExitCode.NotLoggedIn,
+  VERSION_EXISTS: ExitCode.InvalidInput,
+  NAME_TAKEN: ExitCode.InvalidInput,
+  BREAKING_CHANGE: ExitCode.InvalidInput,
 });
 
 /** Options of a {@link CliError}. */
@@ -34,6 +50,8 @@ export interface CliErrorOptions {
   suggestions?: readonly string[];
   /** The underlying error, shown with `--verbose`. */
   cause?: unknown;
+  /** Each problem, when there are several (e.g. the changes of a breaking release). @default [] */
+  issues?: readonly FailureIssue[];
 }
 
 /**
@@ -52,17 +70,20 @@ export class CliError extends Error {
   readonly code: CliErrorCode;
   /** What the user can do next. */
   readonly suggestions: readonly string[];
+  /** Each problem, listed under the message. */
+  readonly issues: readonly FailureIssue[];
 
   /**
    * @param code - one of {@link CliErrorCode}; decides the exit code
    * @param message - what failed, where, and how to fix it
-   * @param options - suggestions and cause
+   * @param options - suggestions, issues and cause
    */
   constructor(code: CliErrorCode, message: string, options: CliErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "CliError";
     this.code = code;
     this.suggestions = options.suggestions ?? [];
+    this.issues = options.issues ?? [];
   }
 
   /** The exit code this error ends the process with. */

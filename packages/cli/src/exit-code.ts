@@ -10,6 +10,8 @@ export const ExitCode = {
   InvalidInput: 2,
   /** A service (NATS, Postgres, S3) could not be reached or started; `vrsky doctor` says why. */
   ServiceUnavailable: 3,
+  /** Not logged in to the platform, or it refused the API key: run `vrsky login`. */
+  NotLoggedIn: 4,
 } as const;
 /** One of {@link ExitCode}. */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -37,7 +37,12 @@ const DOCTOR = "run `vrsky doctor` to see which services are available and how t
  * @param error - what the command threw
  */
 export function describeFailure(error: unknown): Failure {
-  if (error instanceof CliError) return failure(error.code, error.message, [...error.suggestions]);
+  if (error instanceof CliError) {
+    const reported = failure(error.code, error.message, [...error.suggestions]);
+    return error.issues.length === 0
+      ? reported
+      : { ...reported, issues: error.issues.map((i) => ({ ...i })) };
+  }
   const named = error instanceof Error ? error : undefined;
   // Errors are matched by name, not class: a connector built against another copy of the SDK
   // throws its own ConfigError class.

@@ -21,7 +21,7 @@ export function renderCommandReference(config: Config): string {
     "",
     GENERATED_NOTE,
     "",
-    `\`${bin}\` is the VRSky command line: scaffold, build and test connectors, and run integrations locally.`,
+    `\`${bin}\` is the VRSky command line: scaffold, build, test and publish connectors, and run integrations locally.`,
     "",
     ...commands.map(
       (c) => `- [\`${bin} ${displayId(c.id)}\`](#${anchor(`${bin} ${displayId(c.id)}`)}) — ${firstLine(c)}`,
@@ -46,6 +46,7 @@ export function renderCommandReference(config: Config): string {
     "| 1 | The command ran and something failed: a test, a required check, a build. |",
     "| 2 | The input is wrong: a flag, an argument, a config or spec file (every problem is listed). |",
     "| 3 | A service (NATS, Postgres, S3) could not be reached or started; `vrsky doctor` says why. |",
+    "| 4 | Not logged in to the platform, or it refused the API key: run `vrsky login`. |",
     "",
   ];
   for (const command of commands) out.push(...renderCommand(bin, command), "");
