@@ -1,0 +1,8 @@
+/**
+ * The VRSky orchestrator: runs tenants' integrations in per-tenant worker processes.
+ * @packageDocumentation
+ */
+export { BundleCache } from "./bundle-cache.js";
+export type { OrchestratorOptions, TenantConnection, WorkerInfo } from "./orchestrator.js";
+export { Orchestrator } from "./orchestrator.js";
+export { CachedBundle, FromWorker, ToWorker } from "./protocol.js";

@@ -1,0 +1,489 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  type BundleStore,
+  DEFAULT_PLANS,
+  INTEGRATIONS_CHANNEL,
+  type PinnedConnector,
+  type PlanQuota,
+  quotaOf,
+} from "@vrsky/platform-api";
+import pg from "pg";
+import { type Logger, pino } from "pino";
+import { BundleCache } from "./bundle-cache.js";
+import { type CachedBundle, FromWorker, type ToWorker } from "./protocol.js";
+
+/** How a tenant's workers reach NATS. */
+export interface TenantConnection {
+  /** NATS server URL(s) for this tenant. */
+  url: string;
+  /** The tenant account's user credentials (`.creds` text), in operator/JWT mode. */
+  creds?: string;
+  /**
+   * Prefix of the tenant's stream, consumer and bucket names. Needed only when tenants share a
+   * NATS account (development); with one account per tenant names cannot collide.
+   */
+  namespace?: string;
+}
+
+/** Options of {@link Orchestrator.start}. */
+export interface OrchestratorOptions {
+  /** The control plane's Postgres (migrated by `@vrsky/platform-api`). */
+  databaseUrl: string;
+  /** The registry's bundle store. */
+  bundles: BundleStore;
+  /** Where each tenant's workers connect; from the provisioner in production. */
+  connections: (tenantId: string) => Promise<TenantConnection>;
+  /** Working directory: bundle cache and one folder per tenant (the workers' cwd). */
+  workDir: string;
+  /** How often every tenant is reconciled besides change notifications. @default 5000 */
+  resyncMs?: number;
+  /** JetStream ack wait of the workers' consumers: how soon a dead worker's messages return. @default 30000 */
+  ackWaitMs?: number;
+  /** How often workers report counters. @default 2000 */
+  reportMs?: number;
+  /** First delay before restarting a crashed worker; doubles up to 30 s. @default 500 */
+  restartDelayMs?: number;
+  /** Quotas by plan name. @default DEFAULT_PLANS */
+  plans?: Readonly<Record<string, PlanQuota>>;
+  logger?: Logger;
+}
+
+/** A worker process as the orchestrator sees it. */
+export interface WorkerInfo {
+  tenantId: string;
+  pid: number | undefined;
+  /** Integration name → version it was told to run. */
+  integrations: Record<string, number>;
+  restarts: number;
+}
+
+/** A state change of one integration, as written to `integration_status`. */
+interface StatusUpdate {
+  name: string;
+  version: number | null;
+  state: "starting" | "running" | "stopped" | "failed" | "restarting";
+  error?: string | undefined;
+  counters?: Record<string, number> | undefined;
+}
+
+interface DesiredRow {
+  name: string;
+  desired_state: "running" | "stopped";
+  current_version: number;
+  spec: string;
+  format: "yaml" | "json";
+  connectors: PinnedConnector[];
+  suspended: boolean;
+  plan: string;
+}
+
+/** tsx's loader (its package's only export), resolved from here rather than the worker's cwd. */
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
+const WORKER_ENTRY = fileURLToPath(
+  new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "./worker.js", import.meta.url),
+);
+
+/**
+ * Makes the integrations the control plane wants running actually run. Every tenant gets its
+ * own worker process, started when it has something to run and stopped when it has nothing;
+ * a tenant's connectors never share a process with another tenant's. Changes arrive as
+ * Postgres notifications from the API (and a periodic resync catches anything missed). A
+ * worker that crashes is restarted with backoff and given its integrations again; messages it
+ * had in flight return to JetStream after the ack wait and are delivered then — none are lost.
+ * Workers report state and counters, written to `integration_status`; accepted messages are
+ * metered per tenant per day, and a tenant over its plan's daily quota has its integrations
+ * paused until the next UTC day.
+ */
+export class Orchestrator {
+  readonly #o: OrchestratorOptions;
+  readonly #db: pg.Pool;
+  readonly #listener: pg.Client;
+  readonly #cache: BundleCache;
+  readonly #logger: Logger;
+  readonly #workers = new Map<string, TenantWorker>();
+  readonly #queues = new Map<string, Promise<void>>();
+  readonly #overQuota = new Set<string>();
+  #timer: NodeJS.Timeout | undefined;
+  #stopping = false;
+
+  private constructor(options: OrchestratorOptions, listener: pg.Client) {
+    this.#o = options;
+    this.#db = new pg.Pool({ connectionString: options.databaseUrl });
+    this.#db.on("error", (error) =>
+      this.#logger.error({ error: error.message }, "idle Postgres client failed"),
+    );
+    this.#listener = listener;
+    this.#cache = new BundleCache(join(options.workDir, "bundles"), options.bundles);
+    this.#logger = options.logger ?? pino({ level: "info" });
+  }
+
+  /**
+   * Starts listening for changes and reconciles every tenant once.
+   * @param options - database, bundle store, tenant connections, work dir
+   */
+  static async start(options: OrchestratorOptions): Promise<Orchestrator> {
+    const listener = new pg.Client({ connectionString: options.databaseUrl });
+    await listener.connect();
+    const orchestrator = new Orchestrator(options, listener);
+    listener.on("notification", (n) => {
+      if (n.payload) void orchestrator.reconcile(n.payload);
+    });
+    listener.on("error", (error) =>
+      orchestrator.#logger.error({ error: error.message }, "notification listener failed"),
+    );
+    await listener.query(`listen ${INTEGRATIONS_CHANNEL}`);
+    await orchestrator.reconcileAll();
+    orchestrator.#timer = setInterval(() => void orchestrator.reconcileAll(), options.resyncMs ?? 5000);
+    return orchestrator;
+  }
+
+  /** The worker processes now running. */
+  workers(): WorkerInfo[] {
+    return [...this.#workers.values()].map((w) => w.info());
+  }
+
+  /** Reconciles every tenant that has integrations or a worker. */
+  async reconcileAll(): Promise<void> {
+    const { rows } = await this.#db.query<{ tenant_id: string }>(
+      "select distinct tenant_id from integrations",
+    );
+    const tenants = new Set([...rows.map((r) => r.tenant_id), ...this.#workers.keys()]);
+    await Promise.all([...tenants].map((t) => this.reconcile(t)));
+  }
+
+  /**
+   * Brings one tenant's workers in line with what the control plane wants; changes for one
+   * tenant are applied one at a time, in order.
+   */
+  reconcile(tenantId: string): Promise<void> {
+    const previous = this.#queues.get(tenantId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.#reconcile(tenantId))
+      .catch((error: unknown) => {
+        this.#logger.error({ tenantId, error: (error as Error).message }, "reconcile failed");
+      });
+    this.#queues.set(tenantId, next);
+    return next;
+  }
+
+  async #reconcile(tenantId: string): Promise<void> {
+    if (this.#stopping) return;
+    const { rows } = await this.#db.query<DesiredRow>(
+      `select i.name, i.desired_state, i.current_version, v.spec, v.format, v.connectors, t.suspended, t.plan
+         from integrations i
+         join tenants t on t.id = i.tenant_id
+         join integration_versions v on v.integration_id = i.id and v.version = i.current_version
+        where i.tenant_id = $1`,
+      [tenantId],
+    );
+    const wanted = rows.filter((r) => r.desired_state === "running" && !r.suspended);
+    const plan = rows[0]?.plan;
+    let worker = this.#workers.get(tenantId);
+    for (const row of rows) {
+      if (!wanted.includes(row) && !worker?.runs(row.name)) await this.#recordStopped(tenantId, row.name);
+    }
+    if (wanted.length === 0) {
+      if (worker) {
+        this.#workers.delete(tenantId);
+        await worker.shutdown();
+        for (const name of worker.names()) await this.#recordStopped(tenantId, name);
+      }
+      return;
+    }
+    if (!worker) {
+      worker = await this.#spawn(tenantId);
+      this.#workers.set(tenantId, worker);
+    }
+    for (const row of wanted) {
+      if (worker.versionOf(row.name) === row.current_version) continue;
+      let bundles: CachedBundle[];
+      try {
+        bundles = await Promise.all(row.connectors.map((pin) => this.#cache.get(pin)));
+      } catch (error) {
+        await this.#writeStatus(tenantId, worker, {
+          name: row.name,
+          version: row.current_version,
+          state: "failed",
+          error: (error as Error).message,
+        });
+        continue;
+      }
+      worker.send({
+        type: "run",
+        name: row.name,
+        version: row.current_version,
+        spec: row.spec,
+        format: row.format,
+        bundles,
+      });
+    }
+    for (const name of worker.names()) {
+      if (!wanted.some((r) => r.name === name)) worker.send({ type: "stop", name });
+    }
+    if (plan !== undefined) await this.#enforceDailyQuota(tenantId, plan, worker);
+  }
+
+  async #spawn(tenantId: string): Promise<TenantWorker> {
+    const connection = await this.#o.connections(tenantId);
+    const dir = join(this.#o.workDir, "tenants", tenantId);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      NODE_ENV: process.env.NODE_ENV,
+      VRSKY_TENANT: tenantId,
+      VRSKY_NATS_URL: connection.url,
+      VRSKY_NAMESPACE: connection.namespace ?? "",
+      VRSKY_ACK_WAIT_MS: String(this.#o.ackWaitMs ?? 30_000),
+      VRSKY_REPORT_MS: String(this.#o.reportMs ?? 2000),
+    };
+    if (connection.creds) {
+      // A file only the worker's user can read, rather than an environment variable.
+      const credsFile = join(dir, "nats.creds");
+      await writeFile(credsFile, connection.creds, { mode: 0o600 });
+      await chmod(credsFile, 0o600);
+      env.VRSKY_NATS_CREDS_FILE = credsFile;
+    }
+    const worker = new TenantWorker({
+      tenantId,
+      cwd: dir,
+      env,
+      restartDelayMs: this.#o.restartDelayMs ?? 500,
+      logger: this.#logger,
+      onStatus: (message) =>
+        void this.#onStatus(tenantId, worker, message).catch((error: unknown) => {
+          this.#logger.error({ tenantId, error: (error as Error).message }, "cannot record a worker report");
+        }),
+      onRestarted: () => void this.reconcile(tenantId),
+      onLost: (names) => {
+        for (const name of names) {
+          void this.#writeStatus(tenantId, worker, {
+            name,
+            version: null,
+            state: "restarting",
+            error: "the worker exited; restarting it",
+          });
+        }
+      },
+    });
+    await worker.start();
+    return worker;
+  }
+
+  async #onStatus(tenantId: string, worker: TenantWorker, message: FromWorker): Promise<void> {
+    if (message.type !== "status") return;
+    await this.#writeStatus(tenantId, worker, message);
+    const delta = message.acceptedSinceLast ?? 0;
+    if (delta === 0) return;
+    await this.#db.query(
+      `insert into tenant_usage (tenant_id, day, messages) values ($1, (now() at time zone 'utc')::date, $2)
+       on conflict (tenant_id, day) do update set messages = tenant_usage.messages + excluded.messages`,
+      [tenantId, delta],
+    );
+  }
+
+  async #enforceDailyQuota(tenantId: string, plan: string, worker: TenantWorker): Promise<void> {
+    const quota = quotaOf(this.#o.plans ?? DEFAULT_PLANS, plan);
+    const { rows } = await this.#db.query<{ messages: string }>(
+      "select messages from tenant_usage where tenant_id = $1 and day = (now() at time zone 'utc')::date",
+      [tenantId],
+    );
+    const used = Number(rows[0]?.messages ?? 0);
+    const over = used >= quota.maxMessagesPerDay;
+    if (over === this.#overQuota.has(tenantId)) return;
+    if (over) {
+      this.#overQuota.add(tenantId);
+      const reason = `daily message quota of plan "${plan}" reached (${used} of ${quota.maxMessagesPerDay}); sources are paused until 00:00 UTC — move to a larger plan to lift it`;
+      this.#logger.warn({ tenantId, used, quota: quota.maxMessagesPerDay }, "daily quota reached; pausing");
+      for (const name of worker.names()) worker.send({ type: "pause", name, reason });
+    } else {
+      this.#overQuota.delete(tenantId);
+      for (const name of worker.names()) worker.send({ type: "resume", name });
+    }
+  }
+
+  async #writeStatus(tenantId: string, worker: TenantWorker, message: StatusUpdate): Promise<void> {
+    await this.#db
+      .query(
+        `insert into integration_status (integration_id, state, version, worker, error, counters, updated_at)
+         select id, $3, $4, $5, $6, $7, now() from integrations where tenant_id = $1 and name = $2
+         on conflict (integration_id) do update set state = excluded.state,
+           version = coalesce(excluded.version, integration_status.version), worker = excluded.worker,
+           error = excluded.error, counters = coalesce(excluded.counters, integration_status.counters),
+           updated_at = now()`,
+        [
+          tenantId,
+          message.name,
+          message.state,
+          message.version,
+          worker.label(),
+          message.error ?? null,
+          message.counters ? JSON.stringify(message.counters) : null,
+        ],
+      )
+      .catch((error: unknown) => {
+        this.#logger.error({ tenantId, error: (error as Error).message }, "cannot write integration status");
+      });
+  }
+
+  async #recordStopped(tenantId: string, name: string): Promise<void> {
+    await this.#db.query(
+      `update integration_status s set state = 'stopped', error = null, updated_at = now()
+         from integrations i where s.integration_id = i.id and i.tenant_id = $1 and i.name = $2 and s.state <> 'stopped'`,
+      [tenantId, name],
+    );
+  }
+
+  /** Stops every worker (each drains its integrations) and closes the database connections. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearInterval(this.#timer);
+    await Promise.allSettled([...this.#queues.values()]);
+    await Promise.all([...this.#workers.values()].map((w) => w.shutdown()));
+    this.#workers.clear();
+    await this.#listener.end().catch(() => undefined);
+    await this.#db.end();
+  }
+}
+
+interface TenantWorkerOptions {
+  tenantId: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  restartDelayMs: number;
+  logger: Logger;
+  onStatus(message: FromWorker): void;
+  /** The worker came back after a crash; it runs nothing yet. */
+  onRestarted(): void;
+  /** The worker crashed while running these integrations. */
+  onLost(names: string[]): void;
+}
+
+/** One tenant's worker process, restarted with backoff when it dies unexpectedly. */
+class TenantWorker {
+  readonly #o: TenantWorkerOptions;
+  readonly #sent = new Map<string, number>();
+  #child: ChildProcess | undefined;
+  #restarts = 0;
+  #delay: number;
+  #closing = false;
+
+  constructor(options: TenantWorkerOptions) {
+    this.#o = options;
+    this.#delay = options.restartDelayMs;
+  }
+
+  info(): WorkerInfo {
+    return {
+      tenantId: this.#o.tenantId,
+      pid: this.#child?.pid,
+      integrations: Object.fromEntries(this.#sent),
+      restarts: this.#restarts,
+    };
+  }
+
+  label(): string {
+    return `worker-${this.#child?.pid ?? "none"}`;
+  }
+
+  names(): string[] {
+    return [...this.#sent.keys()];
+  }
+
+  runs(name: string): boolean {
+    return this.#sent.has(name);
+  }
+
+  versionOf(name: string): number | undefined {
+    return this.#sent.get(name);
+  }
+
+  /**
+   * Sends a command; while the process is down nothing is sent or recorded — the restart
+   * reconciles the tenant and resends everything.
+   */
+  send(message: ToWorker): void {
+    const child = this.#child;
+    if (!child?.connected) return;
+    if (message.type === "run") this.#sent.set(message.name, message.version);
+    if (message.type === "stop") this.#sent.delete(message.name);
+    child.send(message, (error) => {
+      if (error)
+        this.#o.logger.warn({ tenantId: this.#o.tenantId, error: error.message }, "worker unreachable");
+    });
+  }
+
+  /** Forks the process and waits until it is connected to NATS. */
+  async start(): Promise<void> {
+    const tsSource = WORKER_ENTRY.endsWith(".ts");
+    const child = fork(WORKER_ENTRY, [], {
+      cwd: this.#o.cwd,
+      env: this.#o.env,
+      // From the TypeScript sources (tests), the worker runs through tsx, found from here rather
+      // than from the worker's cwd.
+      execArgv: tsSource ? ["--conditions=@vrsky/source", "--import", TSX_LOADER] : [],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    this.#child = child;
+    const startedAt = Date.now();
+    await new Promise<void>((resolve, reject) => {
+      const onExit = (code: number | null) =>
+        reject(new Error(`the worker exited during start (code ${code})`));
+      child.once("exit", onExit);
+      child.on("message", (raw) => {
+        const parsed = FromWorker.safeParse(raw);
+        if (!parsed.success) return;
+        if (parsed.data.type === "ready") {
+          child.off("exit", onExit);
+          resolve();
+        } else this.#o.onStatus(parsed.data);
+      });
+    });
+    child.once("exit", (code, signal) => {
+      if (this.#closing || this.#child !== child) return;
+      const names = this.names();
+      this.#sent.clear();
+      this.#o.logger.warn(
+        { tenantId: this.#o.tenantId, code, signal, integrations: names },
+        "worker died; restarting",
+      );
+      this.#o.onLost(names);
+      // A worker that ran a while gets a quick restart; one that keeps dying backs off.
+      this.#delay =
+        Date.now() - startedAt > 30_000 ? this.#o.restartDelayMs : Math.min(this.#delay * 2, 30_000);
+      setTimeout(() => void this.#restart(), this.#delay).unref();
+    });
+  }
+
+  async #restart(): Promise<void> {
+    if (this.#closing) return;
+    this.#restarts += 1;
+    try {
+      await this.start();
+      this.#o.onRestarted();
+    } catch (error) {
+      this.#o.logger.error(
+        { tenantId: this.#o.tenantId, error: (error as Error).message },
+        "worker restart failed",
+      );
+      this.#delay = Math.min(this.#delay * 2, 30_000);
+      setTimeout(() => void this.#restart(), this.#delay).unref();
+    }
+  }
+
+  /** Asks the worker to drain and exit; kills it if it takes longer than `graceMs`. */
+  async shutdown(graceMs = 15_000): Promise<void> {
+    this.#closing = true;
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+}
