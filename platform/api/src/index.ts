@@ -25,6 +25,7 @@ export {
   INTEGRATIONS_CHANNEL,
   IntegrationStatus,
   IntegrationVersion,
+  LogLine,
 } from "./routes/integrations.js";
 export { ApiKey, CreateApiKey, CreatedApiKey } from "./routes/keys.js";
 export { CreateTenant, Tenant, UpdateTenant } from "./routes/tenants.js";

@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   type BundleStore,
@@ -14,6 +15,7 @@ import {
 import pg from "pg";
 import { type Logger, pino } from "pino";
 import { BundleCache } from "./bundle-cache.js";
+import { LogShipper } from "./log-shipper.js";
 import { type CachedBundle, FromWorker, type ToWorker } from "./protocol.js";
 
 /** How a tenant's workers reach NATS. */
@@ -108,6 +110,7 @@ export class Orchestrator {
   readonly #workers = new Map<string, TenantWorker>();
   readonly #queues = new Map<string, Promise<void>>();
   readonly #overQuota = new Set<string>();
+  readonly #logs: LogShipper;
   #timer: NodeJS.Timeout | undefined;
   #stopping = false;
 
@@ -120,6 +123,7 @@ export class Orchestrator {
     this.#listener = listener;
     this.#cache = new BundleCache(join(options.workDir, "bundles"), options.bundles);
     this.#logger = options.logger ?? pino({ level: "info" });
+    this.#logs = new LogShipper(this.#db, this.#logger);
   }
 
   /**
@@ -248,17 +252,26 @@ export class Orchestrator {
       await chmod(credsFile, 0o600);
       env.VRSKY_NATS_CREDS_FILE = credsFile;
     }
+    let reports: Promise<void> = Promise.resolve();
     const worker = new TenantWorker({
       tenantId,
       cwd: dir,
       env,
       restartDelayMs: this.#o.restartDelayMs ?? 500,
       logger: this.#logger,
-      onStatus: (message) =>
-        void this.#onStatus(tenantId, worker, message).catch((error: unknown) => {
-          this.#logger.error({ tenantId, error: (error as Error).message }, "cannot record a worker report");
-        }),
+      // One report at a time per tenant, so a later state never lands before an earlier one.
+      onStatus: (message) => {
+        reports = reports
+          .then(() => this.#onStatus(tenantId, worker, message))
+          .catch((error: unknown) => {
+            this.#logger.error(
+              { tenantId, error: (error as Error).message },
+              "cannot record a worker report",
+            );
+          });
+      },
       onRestarted: () => void this.reconcile(tenantId),
+      onLogLine: (line) => this.#logs.add(tenantId, connection.namespace ?? "", line),
       onLost: (names) => {
         for (const name of names) {
           void this.#writeStatus(tenantId, worker, {
@@ -284,6 +297,10 @@ export class Orchestrator {
        on conflict (tenant_id, day) do update set messages = tenant_usage.messages + excluded.messages`,
       [tenantId, delta],
     );
+    const { rows } = await this.#db.query<{ plan: string }>("select plan from tenants where id = $1", [
+      tenantId,
+    ]);
+    if (rows[0]) await this.#enforceDailyQuota(tenantId, rows[0].plan, worker);
   }
 
   async #enforceDailyQuota(tenantId: string, plan: string, worker: TenantWorker): Promise<void> {
@@ -345,6 +362,7 @@ export class Orchestrator {
     await Promise.allSettled([...this.#queues.values()]);
     await Promise.all([...this.#workers.values()].map((w) => w.shutdown()));
     this.#workers.clear();
+    await this.#logs.flush();
     await this.#listener.end().catch(() => undefined);
     await this.#db.end();
   }
@@ -361,6 +379,8 @@ interface TenantWorkerOptions {
   onRestarted(): void;
   /** The worker crashed while running these integrations. */
   onLost(names: string[]): void;
+  /** One line the worker logged (pino JSON). */
+  onLogLine(line: string): void;
 }
 
 /** One tenant's worker process, restarted with backoff when it dies unexpectedly. */
@@ -426,9 +446,12 @@ class TenantWorker {
       // From the TypeScript sources (tests), the worker runs through tsx, found from here rather
       // than from the worker's cwd.
       execArgv: tsSource ? ["--conditions=@vrsky/source", "--import", TSX_LOADER] : [],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      stdio: ["ignore", "inherit", "pipe", "ipc"],
     });
     this.#child = child;
+    if (child.stderr) {
+      createInterface({ input: child.stderr }).on("line", (line) => this.#o.onLogLine(line));
+    }
     const startedAt = Date.now();
     await new Promise<void>((resolve, reject) => {
       const onExit = (code: number | null) =>

@@ -64,6 +64,23 @@ export const Deployed = z.object({
   changed: z.boolean(),
 });
 
+/** One log line of an integration. */
+export const LogLine = z.object({
+  /** Increasing; pass the last one seen as `after` to follow. */
+  id: z.number().int(),
+  at: z.string(),
+  level: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]),
+  message: z.string(),
+  fields: z.record(z.string(), z.unknown()),
+});
+/** One log line of an integration. */
+export type LogLine = z.infer<typeof LogLine>;
+
+const LogsQuery = z.object({
+  after: z.coerce.number().int().nonnegative().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
 const NameParams = z.object({ name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/) });
 const VersionParams = NameParams.extend({ version: z.coerce.number().int().positive() });
 const Rollback = z.strictObject({ version: z.number().int().positive() });
@@ -275,6 +292,46 @@ export function integrationRoutes(
         format: v.format,
         connectors: v.connectors,
         createdAt: v.created_at.toISOString(),
+      };
+    },
+  );
+
+  r.get(
+    "/v1/integrations/:name/logs",
+    {
+      config: read,
+      schema: {
+        tags: ["integrations"],
+        security,
+        params: NameParams,
+        querystring: LogsQuery,
+        response: { 200: z.object({ items: z.array(LogLine) }) },
+      },
+    },
+    async (req) => {
+      const row = await find(tenantOf(req).tenantId, req.params.name);
+      const { after, limit } = req.query;
+      // Without `after`: the newest lines; with it: the lines after it, oldest first (to follow).
+      const { rows } = await db.query<{
+        id: string;
+        at: Date;
+        level: LogLine["level"];
+        message: string;
+        fields: Record<string, unknown>;
+      }>(
+        after === undefined
+          ? `select * from (select * from integration_logs where integration_id = $1 order by id desc limit $2) l order by id`
+          : "select * from integration_logs where integration_id = $1 and id > $3 order by id limit $2",
+        after === undefined ? [row.id, limit] : [row.id, limit, after],
+      );
+      return {
+        items: rows.map((l) => ({
+          id: Number(l.id),
+          at: l.at.toISOString(),
+          level: l.level,
+          message: l.message,
+          fields: l.fields,
+        })),
       };
     },
   );
