@@ -1,0 +1,6 @@
+/**
+ * The whole VRSky platform on one machine.
+ * @packageDocumentation
+ */
+export type { RunningPlatform, StartPlatformOptions } from "./start-platform.js";
+export { startPlatform } from "./start-platform.js";

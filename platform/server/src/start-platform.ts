@@ -1,0 +1,135 @@
+import { randomBytes } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { S3Client } from "@aws-sdk/client-s3";
+import { createApi, migrate, S3BundleStore } from "@vrsky/platform-api";
+import { Orchestrator, type TenantConnection } from "@vrsky/platform-orchestrator";
+import { resolveServices, type ServiceOrigin, type ServicesLogger } from "@vrsky/services";
+import pg from "pg";
+import { type Logger, pino } from "pino";
+
+/** Options of {@link startPlatform}. */
+export interface StartPlatformOptions {
+  /** Port of the API; 0 picks a free one. @default 8080 */
+  port?: number;
+  /** Address the API listens on. @default "127.0.0.1" */
+  host?: string;
+  /** The operator's token (≥ 16 characters). @default a new random token, returned */
+  adminToken?: string;
+  /** Where the orchestrator keeps bundles and tenant folders. */
+  dataDir: string;
+  /** Name of the control plane's database on the Postgres server. @default "vrsky" */
+  database?: string;
+  /** Which origin of NATS, Postgres and S3 to try first (`VRSKY_*` URLs always win). */
+  prefer?: ServiceOrigin;
+  /** Environment the service URLs are read from. @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** How workers reach NATS; by default every tenant shares the resolved server, each under its own name prefix. */
+  connections?: (tenantId: string, natsUrl: string) => Promise<TenantConnection>;
+  /** JetStream ack wait of the workers. @default 30000 */
+  ackWaitMs?: number;
+  /** Where the platform reports what it started. */
+  servicesLogger?: ServicesLogger;
+  logger?: Logger;
+}
+
+/** A running platform. */
+export interface RunningPlatform {
+  /** Base URL of the API, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  /** The operator's token. */
+  adminToken: string;
+  /** What each service is and where it came from, safe to show. */
+  services: { nats: string; postgres: string; s3: string };
+  /** The API server (fastify). */
+  api: Awaited<ReturnType<typeof createApi>>;
+  orchestrator: Orchestrator;
+  /** Stops the orchestrator (workers drain), the API and every service it started. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole platform on one machine — what `vrsky platform up` runs: NATS, Postgres
+ * and S3 from the services resolver (URLs from `VRSKY_*` variables, else Docker, else local
+ * binaries), the control-plane database migrated, the API, and the orchestrator with its
+ * per-tenant workers. For self-hosting on one box, demos and end-to-end tests.
+ *
+ * @example
+ * ```ts
+ * const platform = await startPlatform({ dataDir: ".vrsky/platform", port: 8080 });
+ * console.log(platform.url, platform.adminToken);
+ * ```
+ */
+export async function startPlatform(options: StartPlatformOptions): Promise<RunningPlatform> {
+  const logger = options.logger ?? pino({ level: "info" });
+  const services = await resolveServices(
+    { nats: true, postgres: true, s3: { bucket: "vrsky-bundles" } },
+    {
+      env: options.env ?? process.env,
+      ...(options.prefer ? { prefer: options.prefer } : {}),
+      ...(options.servicesLogger ? { logger: options.servicesLogger } : {}),
+      tmpDir: options.dataDir,
+    },
+  );
+  const stack: (() => Promise<void>)[] = [() => services.stop()];
+  const unwind = async () => {
+    for (const stop of stack.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    await mkdir(options.dataDir, { recursive: true });
+    const databaseUrl = await ensureDatabase(services.postgres.url, options.database ?? "vrsky");
+    await migrate(databaseUrl);
+    const s3 = new S3Client(services.s3);
+    stack.push(async () => s3.destroy());
+    const bundles = new S3BundleStore({ client: s3, bucket: services.s3.bucket });
+    const adminToken = options.adminToken ?? `vrsky_admin_${randomBytes(24).toString("base64url")}`;
+    const api = await createApi({ databaseUrl, bundles, adminToken });
+    stack.push(() => api.close());
+    const address = await api.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 8080 });
+    const natsUrl = services.nats.url;
+    const orchestrator = await Orchestrator.start({
+      databaseUrl,
+      bundles,
+      workDir: join(options.dataDir, "orchestrator"),
+      connections: options.connections
+        ? (tenantId) =>
+            (options.connections as NonNullable<StartPlatformOptions["connections"]>)(tenantId, natsUrl)
+        : async (tenantId) => ({ url: natsUrl, namespace: `t${tenantId.replaceAll("-", "").slice(0, 12)}-` }),
+      ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}),
+      logger,
+    });
+    stack.push(() => orchestrator.stop());
+    return {
+      url: address,
+      adminToken,
+      services: {
+        nats: services.nats.description,
+        postgres: services.postgres.description,
+        s3: services.s3.description,
+      },
+      api,
+      orchestrator,
+      stop: unwind,
+    };
+  } catch (error) {
+    await unwind();
+    throw error;
+  }
+}
+
+/** Creates the database on the server if it is missing, and returns its URL. */
+async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name))
+    throw new Error(`database name "${name}" must be lowercase letters, digits and _`);
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query("select 1 from pg_database where datname = $1", [name]);
+    if (rowCount === 0) await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}

@@ -1,0 +1,135 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { connectorManifest } from "@vrsky/sdk";
+import { build } from "esbuild";
+import pg from "pg";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningPlatform, startPlatform } from "../src/index.js";
+
+const POSTGRES = process.env.VRSKY_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const wait = { timeout: 30_000, interval: 200 };
+
+describe("the platform on one machine", { timeout: 120_000 }, () => {
+  let platform: RunningPlatform;
+  let dataDir: string;
+  const database = `vrsky_e2e_${randomBytes(5).toString("hex")}`;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "vrsky-platform-"));
+    platform = await startPlatform({
+      dataDir,
+      port: 0,
+      database,
+      prefer: "url",
+      // NATS and Postgres from the machine; no S3 URL, so a local S3 server is started.
+      env: { PATH: process.env.PATH, VRSKY_NATS_URL: "nats://127.0.0.1:4222", VRSKY_POSTGRES_URL: POSTGRES },
+      ackWaitMs: 2000,
+      logger: pino({ level: "silent" }),
+    });
+  });
+  afterAll(async () => {
+    await platform?.stop();
+    const admin = new pg.Client({ connectionString: POSTGRES });
+    await admin.connect();
+    await admin.query(`drop database if exists ${database} with (force)`);
+    await admin.end();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function call(token: string, method: string, path: string, body?: unknown) {
+    const res = await fetch(`${platform.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  }
+
+  it("runs three tenants at once: each publishes its connector, deploys, and sees only its own messages", async () => {
+    const fixture = fileURLToPath(new URL("./__fixtures__/tag.ts", import.meta.url));
+    const bundled = await build({
+      entryPoints: [fixture],
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      write: false,
+      conditions: ["@vrsky/source"],
+    });
+    const bundle = Buffer.from(bundled.outputFiles[0]?.contents as Uint8Array).toString("base64");
+    const manifest = connectorManifest((await import("./__fixtures__/tag.js")).default);
+
+    const tenants = await Promise.all(
+      ["north", "south", "east"].map(async (name) => {
+        const tenant = await call(platform.adminToken, "POST", "/v1/tenants", { name });
+        expect(tenant.status).toBe(201);
+        const key = await call(platform.adminToken, "POST", `/v1/tenants/${tenant.json.id}/keys`, {
+          scopes: ["registry:read", "registry:write", "integrations:read", "integrations:write"],
+        });
+        const dir = join(dataDir, name);
+        await mkdir(join(dir, "in"), { recursive: true });
+        await mkdir(join(dir, "out"), { recursive: true });
+        return { name, id: tenant.json.id as string, key: key.json.secret as string, dir };
+      }),
+    );
+    for (const t of tenants) {
+      // Each tenant publishes its own private connector under the same name.
+      const published = await call(t.key, "POST", "/v1/connectors", {
+        manifest,
+        bundle,
+        visibility: "private",
+      });
+      expect(published.status, JSON.stringify(published.json)).toBe(201);
+      const spec = [
+        "name: inbox",
+        "source:",
+        "  connector: file-in",
+        `  config: { directory: ${join(t.dir, "in")}, patterns: ['*.json'], pollIntervalMs: 100, stableForMs: 50, afterRead: delete }`,
+        "steps:",
+        "  - name: tag",
+        "    connector: registry:tenant-tag",
+        `    config: { tag: ${t.name} }`,
+        "sinks:",
+        "  out:",
+        "    connector: file-out",
+        `    config: { directory: ${join(t.dir, "out")} }`,
+      ].join("\n");
+      const deployed = await call(t.key, "PUT", "/v1/integrations/inbox", { spec });
+      expect(deployed.status, JSON.stringify(deployed.json)).toBe(201);
+    }
+    for (const t of tenants) {
+      await expect
+        .poll(async () => (await call(t.key, "GET", "/v1/integrations/inbox")).json.status?.state, wait)
+        .toBe("running");
+    }
+    // Messages flow in all three at once.
+    await Promise.all(
+      tenants.map(async (t) => {
+        for (let i = 0; i < 25; i++)
+          await writeFile(join(t.dir, "in", `${i}.json`), JSON.stringify({ i, from: t.name }));
+      }),
+    );
+    for (const t of tenants) {
+      const out = join(t.dir, "out");
+      await expect
+        .poll(async () => (await readdir(out)).filter((f) => !f.startsWith(".")).length, wait)
+        .toBe(25);
+      const bodies = await Promise.all(
+        (await readdir(out))
+          .filter((f) => !f.startsWith("."))
+          .map(async (f) => JSON.parse(await readFile(join(out, f), "utf8"))),
+      );
+      expect(bodies.every((b) => b.from === t.name && b.tag === t.name)).toBe(true);
+      const listed = await call(t.key, "GET", "/v1/integrations");
+      expect(listed.json.items.map((i: { name: string }) => i.name)).toEqual(["inbox"]);
+    }
+    // One worker process per tenant.
+    const workers = platform.orchestrator.workers();
+    expect(new Set(workers.map((w) => w.tenantId))).toEqual(new Set(tenants.map((t) => t.id)));
+    expect(new Set(workers.map((w) => w.pid)).size).toBe(3);
+  });
+});
