@@ -10,8 +10,10 @@ export default defineConfig({
   target: "node20",
   // The workspace packages are bundled from their sources, so `tsup` here is the only build
   // `bin/run.js` needs; third-party packages stay imports, resolved from node_modules.
-  noExternal: [/^@vrsky\//],
-  external: [/^[^./@]/, /^@(?!vrsky\/)/],
+  // The platform packages stay imports of their own builds: they find files next to their
+  // modules (SQL migrations, the worker entry) that a bundle would not carry.
+  noExternal: [/^@vrsky\/(?!platform)/],
+  external: [/^[^./@]/, /^@(?!vrsky\/)/, /^@vrsky\/platform/],
   onSuccess: "node scripts/write-manifest.mjs",
   esbuildOptions(options) {
     options.conditions = ["@vrsky/source"];

@@ -8,6 +8,8 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
+  // Workspace packages stay imports (the test helper's @vrsky/services is a dev dependency).
+  external: [/^@vrsky\//],
   // migrate() reads the SQL files next to the built module.
   async onSuccess() {
     await cp("src/migrations", "dist/migrations", { recursive: true });

@@ -62,6 +62,7 @@ export interface RunningPlatform {
  */
 export async function startPlatform(options: StartPlatformOptions): Promise<RunningPlatform> {
   const logger = options.logger ?? pino({ level: "info" });
+  await mkdir(options.dataDir, { recursive: true });
   const services = await resolveServices(
     { nats: true, postgres: true, s3: { bucket: "vrsky-bundles" } },
     {
@@ -76,7 +77,6 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     for (const stop of stack.reverse()) await stop().catch(() => undefined);
   };
   try {
-    await mkdir(options.dataDir, { recursive: true });
     const databaseUrl = await ensureDatabase(services.postgres.url, options.database ?? "vrsky");
     await migrate(databaseUrl);
     const s3 = new S3Client(services.s3);
