@@ -26,6 +26,16 @@ const ENDPOINTS: { method: InjectOptions["method"]; url: string; payload?: objec
   { method: "GET", url: "/v1/connectors/some-connector" },
   { method: "GET", url: "/v1/connectors/some-connector/versions/1.0.0/bundle" },
   { method: "POST", url: "/v1/connectors/some-connector/versions/1.0.0/yank" },
+  { method: "POST", url: "/v1/integrations/validate", payload: { spec: "name: x" } },
+  { method: "GET", url: "/v1/integrations" },
+  { method: "PUT", url: "/v1/integrations/orders", payload: { spec: "name: orders" } },
+  { method: "GET", url: "/v1/integrations/orders" },
+  { method: "DELETE", url: "/v1/integrations/orders" },
+  { method: "GET", url: "/v1/integrations/orders/versions/1" },
+  { method: "GET", url: "/v1/integrations/orders/logs" },
+  { method: "POST", url: "/v1/integrations/orders/rollback", payload: { version: 1 } },
+  { method: "POST", url: "/v1/integrations/orders/start" },
+  { method: "POST", url: "/v1/integrations/orders/stop" },
 ];
 
 describe("authentication and keys", () => {
@@ -52,6 +62,22 @@ describe("authentication and keys", () => {
     { case: "a wrong admin token", headers: () => bearer("not-the-admin-token-at-all") },
     { case: "a revoked key", headers: () => bearer(revokedKey) },
   ];
+  it("covers every authenticated route of the OpenAPI document", async () => {
+    const doc = (await platform.api.inject({ method: "GET", url: "/openapi.json" })).json();
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    const tested = new Set(
+      ENDPOINTS.map((e) => `${e.method} ${e.url.replace(/\/[0-9a-f-]{36}/g, "/{id}")}`),
+    );
+    const toTemplate = (route: string) =>
+      route
+        .replace("/v1/connectors/{name}", "/v1/connectors/some-connector")
+        .replace("/v1/integrations/{name}", "/v1/integrations/orders")
+        .replace("{version}", route.includes("integrations") ? "1" : "1.0.0");
+    expect(documented.map(toTemplate).filter((r) => !tested.has(r))).toEqual([]);
+  });
+
   for (const endpoint of ENDPOINTS) {
     for (const credential of credentials) {
       it(`rejects ${credential.case} on ${endpoint.method} ${endpoint.url} with a 401 problem`, async () => {
