@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
-import { createApi, migrate, S3BundleStore } from "@vrsky/platform-api";
+import { createApi, migrate, type RateLimitOptions, S3BundleStore } from "@vrsky/platform-api";
 import { Orchestrator, type TenantConnection } from "@vrsky/platform-orchestrator";
 import { resolveServices, type ServiceOrigin, type ServicesLogger } from "@vrsky/services";
 import pg from "pg";
@@ -26,6 +26,8 @@ export interface StartPlatformOptions {
   env?: NodeJS.ProcessEnv;
   /** How workers reach NATS; by default every tenant shares the resolved server, each under its own name prefix. */
   connections?: (tenantId: string, natsUrl: string) => Promise<TenantConnection>;
+  /** Requests per key and window the API allows. @default 600 per minute */
+  rateLimit?: RateLimitOptions;
   /** JetStream ack wait of the workers. @default 30000 */
   ackWaitMs?: number;
   /** Where the platform reports what it started. */
@@ -83,7 +85,12 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     stack.push(async () => s3.destroy());
     const bundles = new S3BundleStore({ client: s3, bucket: services.s3.bucket });
     const adminToken = options.adminToken ?? `vrsky_admin_${randomBytes(24).toString("base64url")}`;
-    const api = await createApi({ databaseUrl, bundles, adminToken });
+    const api = await createApi({
+      databaseUrl,
+      bundles,
+      adminToken,
+      ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    });
     stack.push(() => api.close());
     const address = await api.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 8080 });
     const natsUrl = services.nats.url;
