@@ -57,6 +57,8 @@ describe("vrsky dev session", () => {
 
       for (let n = 0; n < 20; n++) await send(n);
       await expect.poll(async () => (await session.stats()).delivered.log ?? 0, { timeout: 15_000 }).toBe(20);
+      // Sent straight into the ingress, not through the source: still counted as received.
+      await expect.poll(async () => (await session.stats()).received, { timeout: 5000 }).toBe(20);
 
       // Edit the spec while messages keep arriving.
       const sending = (async () => {

@@ -90,6 +90,8 @@ export class DevSession {
   readonly #o: DevSessionOptions;
   readonly #registry = new Registry();
   readonly #seen: SeenMessage[] = [];
+  /** Ids of the messages seen entering the integration (a dev session's volumes are small). */
+  readonly #entered = new Set<string>();
   #nc!: NatsConnection;
   #natsUrl = "";
   #stopServices: () => Promise<void> = async () => {};
@@ -253,6 +255,7 @@ export class DevSession {
   }
 
   #see(stage: string, envelope: Pick<Envelope, "id" | "contentType" | "body">): void {
+    if (stage === "in") this.#entered.add(envelope.id);
     const inline = envelope.body.type === "inline" ? envelope.body.bytes : undefined;
     const size = inline?.byteLength ?? (envelope.body.type === "ref" ? envelope.body.ref.size : 0);
     const preview = inline
@@ -293,7 +296,9 @@ export class DevSession {
     this.#lastAt = now;
     return {
       integration: name,
-      received: await sum("vrsky_messages_received_total"),
+      // What entered the integration, from its source or `vrsky send` (the source's own counter
+      // misses the latter).
+      received: Math.max(this.#entered.size, await sum("vrsky_messages_received_total")),
       delivered,
       failed: await byStep("vrsky_messages_failed_total"),
       retried: await sum("vrsky_messages_retried_total"),
