@@ -211,7 +211,6 @@ export class IntegrationRunner {
     const stateKv = await kvm.create(topology.stateBucket, { history: 1 });
     const statusKv = await kvm.create(topology.statusBucket, {
       history: 1,
-      storage: process.env.X_STATUS_MEM ? "memory" : "file",
       ttl: options.statusTtlMs ?? 3_600_000,
     });
     const worker = options.worker ?? `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
