@@ -3,10 +3,11 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { createApi, migrate, type RateLimitOptions, S3BundleStore } from "@vrsky/platform-api";
-import { Orchestrator, type TenantConnection } from "@vrsky/platform-orchestrator";
+import { Orchestrator, type OrchestratorOptions } from "@vrsky/platform-orchestrator";
 import { resolveServices, type ServiceOrigin, type ServicesLogger } from "@vrsky/services";
 import pg from "pg";
 import { type Logger, pino } from "pino";
+import { startTenantAccounts } from "./tenant-accounts.js";
 
 /** Options of {@link startPlatform}. */
 export interface StartPlatformOptions {
@@ -24,8 +25,17 @@ export interface StartPlatformOptions {
   prefer?: ServiceOrigin;
   /** Environment the service URLs are read from. @default process.env */
   env?: NodeJS.ProcessEnv;
-  /** How workers reach NATS; by default every tenant shares the resolved server, each under its own name prefix. */
-  connections?: (tenantId: string, natsUrl: string) => Promise<TenantConnection>;
+  /**
+   * How tenants are kept apart on NATS. `accounts` (the default): an operator-mode nats-server
+   * this process runs, each tenant its own account with its plan's limits, provisioned when its
+   * first worker starts and removed when the tenant is deleted. `shared`: one NATS server from
+   * the services resolver (`VRSKY_NATS_URL`, Docker or local), tenants separated only by name
+   * prefixes — for development against an existing server.
+   * @default "accounts"
+   */
+  isolation?: "accounts" | "shared";
+  /** How often NATS accounts of deleted tenants are removed (`accounts` isolation). @default 10000 */
+  sweepIntervalMs?: number;
   /** Requests per key and window the API allows. @default 600 per minute */
   rateLimit?: RateLimitOptions;
   /** JetStream ack wait of the workers. @default 30000 */
@@ -51,10 +61,10 @@ export interface RunningPlatform {
 }
 
 /**
- * Starts the whole platform on one machine — what `vrsky platform up` runs: NATS, Postgres
- * and S3 from the services resolver (URLs from `VRSKY_*` variables, else Docker, else local
- * binaries), the control-plane database migrated, the API, and the orchestrator with its
- * per-tenant workers. For self-hosting on one box, demos and end-to-end tests.
+ * Starts the whole platform on one machine — what `vrsky platform up` runs: Postgres and S3
+ * from the services resolver (URLs from `VRSKY_*` variables, else Docker, else local
+ * binaries), an operator-mode NATS with one account per tenant (see `isolation`), the
+ * control-plane database migrated, the API, and the orchestrator with its per-tenant workers. For self-hosting on one box, demos and end-to-end tests.
  *
  * @example
  * ```ts
@@ -65,8 +75,9 @@ export interface RunningPlatform {
 export async function startPlatform(options: StartPlatformOptions): Promise<RunningPlatform> {
   const logger = options.logger ?? pino({ level: "info" });
   await mkdir(options.dataDir, { recursive: true });
+  const isolation = options.isolation ?? "accounts";
   const services = await resolveServices(
-    { nats: true, postgres: true, s3: { bucket: "vrsky-bundles" } },
+    { nats: isolation === "shared", postgres: true, s3: { bucket: "vrsky-bundles" } },
     {
       env: options.env ?? process.env,
       ...(options.prefer ? { prefer: options.prefer } : {}),
@@ -93,15 +104,43 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     });
     stack.push(() => api.close());
     const address = await api.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 8080 });
-    const natsUrl = services.nats.url;
+    const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    stack.push(() => db.end());
+    let connections: OrchestratorOptions["connections"];
+    let natsDescription: string;
+    if (isolation === "accounts") {
+      const accounts = await startTenantAccounts(join(options.dataDir, "nats"), logger);
+      stack.push(() => accounts.stop());
+      natsDescription = `${accounts.url} (operator mode: one account per tenant)`;
+      connections = async (tenantId) => {
+        const { rows } = await db.query<{ plan: string }>("select plan from tenants where id = $1", [
+          tenantId,
+        ]);
+        return accounts.connection(tenantId, rows[0]?.plan ?? "free");
+      };
+      // Deleted tenants lose their NATS accounts, and every stream in them.
+      const sweep = async () => {
+        const { rows } = await db.query<{ id: string }>("select id from tenants");
+        const removed = await accounts.sweep(new Set(rows.map((r) => r.id)));
+        if (removed.length > 0) logger.info({ tenants: removed }, "deprovisioned deleted tenants");
+      };
+      const timer = setInterval(() => {
+        sweep().catch((error: unknown) => logger.error({ error: String(error) }, "tenant sweep failed"));
+      }, options.sweepIntervalMs ?? 10_000);
+      stack.push(async () => clearInterval(timer));
+    } else {
+      const nats = services.nats as { url: string; description: string };
+      natsDescription = `${nats.description} (shared: tenants separated by name prefixes)`;
+      connections = async (tenantId) => ({
+        url: nats.url,
+        namespace: `t${tenantId.replaceAll("-", "").slice(0, 12)}-`,
+      });
+    }
     const orchestrator = await Orchestrator.start({
       databaseUrl,
       bundles,
       workDir: join(options.dataDir, "orchestrator"),
-      connections: options.connections
-        ? (tenantId) =>
-            (options.connections as NonNullable<StartPlatformOptions["connections"]>)(tenantId, natsUrl)
-        : async (tenantId) => ({ url: natsUrl, namespace: `t${tenantId.replaceAll("-", "").slice(0, 12)}-` }),
+      connections,
       ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}),
       logger,
     });
@@ -110,7 +149,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       url: address,
       adminToken,
       services: {
-        nats: services.nats.description,
+        nats: natsDescription,
         postgres: services.postgres.description,
         s3: services.s3.description,
       },

@@ -28,6 +28,7 @@ describe("the platform on one machine", { timeout: 120_000 }, () => {
       // NATS and Postgres from the machine; no S3 URL, so a local S3 server is started.
       env: { PATH: process.env.PATH, VRSKY_NATS_URL: "nats://127.0.0.1:4222", VRSKY_POSTGRES_URL: POSTGRES },
       ackWaitMs: 2000,
+      sweepIntervalMs: 500,
       logger: pino({ level: "silent" }),
     });
   });
@@ -127,9 +128,29 @@ describe("the platform on one machine", { timeout: 120_000 }, () => {
       const listed = await call(t.key, "GET", "/v1/integrations");
       expect(listed.json.items.map((i: { name: string }) => i.name)).toEqual(["inbox"]);
     }
-    // One worker process per tenant.
+    // One worker process per tenant, each on its own NATS account.
     const workers = platform.orchestrator.workers();
     expect(new Set(workers.map((w) => w.tenantId))).toEqual(new Set(tenants.map((t) => t.id)));
     expect(new Set(workers.map((w) => w.pid)).size).toBe(3);
+    expect(platform.services.nats).toMatch(/operator mode/);
+    const accounts = async () =>
+      Object.keys(JSON.parse(await readFile(join(dataDir, "nats", "tenants.json"), "utf8")).tenants ?? {});
+    await expect.poll(accounts, wait).toEqual(expect.arrayContaining(tenants.map((t) => t.id)));
+
+    // Deleting a tenant stops its worker and removes its NATS account; the others run on.
+    const east = tenants[2] as (typeof tenants)[number];
+    expect((await call(platform.adminToken, "DELETE", `/v1/tenants/${east.id}`)).status).toBe(204);
+    await expect
+      .poll(async () => platform.orchestrator.workers().map((w) => w.tenantId), wait)
+      .not.toContain(east.id);
+    await expect.poll(accounts, wait).not.toContain(east.id);
+    const north = tenants[0] as (typeof tenants)[number];
+    await writeFile(join(north.dir, "in", "late.json"), JSON.stringify({ i: 99, from: "north" }));
+    await expect
+      .poll(
+        async () => (await readdir(join(north.dir, "out"))).filter((f) => !f.startsWith(".")).length,
+        wait,
+      )
+      .toBe(26);
   });
 });

@@ -25,7 +25,7 @@ export default class PlatformUp extends VrskyCommand<PlatformUpResult> {
     "Run the whole platform on this machine: API, orchestrator, workers and services.";
 
   static override description =
-    `Starts NATS, Postgres and S3 (from VRSKY_NATS_URL, VRSKY_POSTGRES_URL and VRSKY_S3_ENDPOINT when set, else Docker, else local binaries), migrates the control-plane database, serves the API and runs the orchestrator, which starts a worker process per tenant for its integrations. Runs until Ctrl-C, then drains the workers and stops what it started.
+    `Starts Postgres and S3 (from VRSKY_POSTGRES_URL and VRSKY_S3_ENDPOINT when set, else Docker, else local binaries) and an operator-mode nats-server in which every tenant gets its own NATS account, migrates the control-plane database, serves the API and runs the orchestrator, which starts a worker process per tenant for its integrations. Runs until Ctrl-C, then drains the workers and stops what it started.
 
 With --tenant it also creates a tenant with a key for every scope and logs the CLI in to it (profile "local"), so \`vrsky publish\` and \`vrsky deploy\` work at once. For self-hosting on one machine, demos and tests; see docs/platform.md.`;
 
@@ -62,6 +62,12 @@ With --tenant it also creates a tenant with a key for every scope and logs the C
       description: "Which origin of NATS, Postgres and S3 to try first.",
       options: ["url", "docker", "local"],
     }),
+    isolation: Flags.string({
+      description:
+        "accounts: an operator-mode NATS with one account per tenant (its plan's limits); shared: one NATS (VRSKY_NATS_URL, Docker or local) with tenants told apart by name prefixes, for development.",
+      options: ["accounts", "shared"],
+      default: "accounts",
+    }),
     tenant: Flags.string({
       description: 'Also create this tenant and log the CLI in to it (profile "local").',
     }),
@@ -85,6 +91,7 @@ With --tenant it also creates a tenant with a key for every scope and logs the C
           port: flags.port,
           host: flags.host,
           database: flags.database,
+          isolation: flags.isolation as "accounts" | "shared",
           ...(token ? { adminToken: token } : {}),
           ...(flags.prefer ? { prefer: flags.prefer as "url" | "docker" | "local" } : {}),
           logger: pino({ level: this.jsonEnabled() ? "silent" : "warn" }, destination(2)),
