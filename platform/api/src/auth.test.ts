@@ -36,6 +36,9 @@ const ENDPOINTS: { method: InjectOptions["method"]; url: string; payload?: objec
   { method: "POST", url: "/v1/integrations/orders/rollback", payload: { version: 1 } },
   { method: "POST", url: "/v1/integrations/orders/start" },
   { method: "POST", url: "/v1/integrations/orders/stop" },
+  { method: "GET", url: "/v1/integrations/orders/dlq" },
+  { method: "POST", url: "/v1/integrations/orders/dlq/replay", payload: { all: true } },
+  { method: "POST", url: "/v1/integrations/orders/dlq/purge", payload: { all: true } },
 ];
 
 describe("authentication and keys", () => {
@@ -67,9 +70,7 @@ describe("authentication and keys", () => {
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
       ([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
     );
-    const tested = new Set(
-      ENDPOINTS.map((e) => `${e.method} ${e.url.replace(/\/[0-9a-f-]{36}/g, "/{id}")}`),
-    );
+    const tested = new Set(ENDPOINTS.map((e) => `${e.method} ${e.url.replace(/\/[0-9a-f-]{36}/g, "/{id}")}`));
     const toTemplate = (route: string) =>
       route
         .replace("/v1/connectors/{name}", "/v1/connectors/some-connector")

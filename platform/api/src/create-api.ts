@@ -9,7 +9,7 @@ import type { BundleStore } from "./bundle-store.js";
 import { DEFAULT_PLANS, type PlanQuota } from "./plans.js";
 import { ApiError, PROBLEM_CONTENT_TYPE, zodIssues } from "./problem.js";
 import { connectorRoutes } from "./routes/connectors.js";
-import { integrationRoutes } from "./routes/integrations.js";
+import { type DeadLetterAccess, integrationRoutes } from "./routes/integrations.js";
 import { keyRoutes } from "./routes/keys.js";
 import { tenantRoutes } from "./routes/tenants.js";
 import { zodSerializerCompiler, zodSwaggerTransform, zodValidatorCompiler } from "./zod-schema-compiler.js";
@@ -38,6 +38,8 @@ export interface CreateApiOptions {
   bodyLimit?: number;
   /** Quotas by plan name. @default DEFAULT_PLANS */
   plans?: Readonly<Record<string, PlanQuota>>;
+  /** Reaches running integrations' dead letters; without it the DLQ routes answer 503. */
+  deadLetters?: DeadLetterAccess;
 }
 
 /**
@@ -120,7 +122,7 @@ export async function createApi(options: CreateApiOptions): Promise<FastifyInsta
   tenantRoutes(app, { db, bundles: options.bundles });
   keyRoutes(app, { db });
   connectorRoutes(app, { db, bundles: options.bundles });
-  integrationRoutes(app, { db, plans: options.plans ?? DEFAULT_PLANS });
+  integrationRoutes(app, { db, plans: options.plans ?? DEFAULT_PLANS, deadLetters: options.deadLetters });
   await app.ready();
   return app;
 }

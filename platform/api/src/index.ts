@@ -18,8 +18,15 @@ export {
   SearchConnectors,
   Visibility,
 } from "./routes/connectors.js";
-export type { IntegrationDetail, IntegrationSummary } from "./routes/integrations.js";
+export type {
+  DeadLetterAccess,
+  DeadLetterRequest,
+  IntegrationDetail,
+  IntegrationSummary,
+} from "./routes/integrations.js";
 export {
+  DeadLetterEntry,
+  DeadLetterSelector,
   Deployed,
   DeployIntegration,
   INTEGRATIONS_CHANNEL,

@@ -3,6 +3,6 @@
  * @packageDocumentation
  */
 export { BundleCache } from "./bundle-cache.js";
-export type { OrchestratorOptions, TenantConnection, WorkerInfo } from "./orchestrator.js";
-export { Orchestrator } from "./orchestrator.js";
+export type { DeadLetterRequest, OrchestratorOptions, TenantConnection, WorkerInfo } from "./orchestrator.js";
+export { NotRunningError, Orchestrator } from "./orchestrator.js";
 export { CachedBundle, FromWorker, ToWorker } from "./protocol.js";

@@ -63,6 +63,11 @@ export interface WorkerInfo {
   restarts: number;
 }
 
+/** The integration asked about does not run now. */
+export class NotRunningError extends Error {
+  override readonly name = "NotRunningError";
+}
+
 /** A state change of one integration, as written to `integration_status`. */
 interface StatusUpdate {
   name: string;
@@ -149,6 +154,17 @@ export class Orchestrator {
   /** The worker processes now running. */
   workers(): WorkerInfo[] {
     return [...this.#workers.values()].map((w) => w.info());
+  }
+
+  /**
+   * Lists, replays or purges an integration's dead letters through the tenant's worker, which
+   * holds the only connection to the tenant's NATS account.
+   * @throws Error when the integration does not run now
+   */
+  async deadLetters(tenantId: string, name: string, request: DeadLetterRequest): Promise<unknown> {
+    const worker = this.#workers.get(tenantId);
+    if (!worker?.runs(name)) throw new NotRunningError(`integration ${name} is not running; start it first`);
+    return worker.ask({ type: "dlq", name, ...request });
   }
 
   /** Reconciles every tenant that has integrations or a worker. */
@@ -368,6 +384,13 @@ export class Orchestrator {
   }
 }
 
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+/** A question about one integration's dead letters. */
+export type DeadLetterRequest =
+  | { op: "list"; limit?: number; fromSeq?: number }
+  | { op: "replay" | "purge"; selector: NonNullable<Extract<ToWorker, { type: "dlq" }>["selector"]> };
+
 interface TenantWorkerOptions {
   tenantId: string;
   cwd: string;
@@ -387,6 +410,7 @@ interface TenantWorkerOptions {
 class TenantWorker {
   readonly #o: TenantWorkerOptions;
   readonly #sent = new Map<string, number>();
+  readonly #pending = new Map<string, { resolve(value: unknown): void; reject(error: Error): void }>();
   #child: ChildProcess | undefined;
   #restarts = 0;
   #delay: number;
@@ -437,6 +461,36 @@ class TenantWorker {
     });
   }
 
+  /**
+   * Asks the worker something and waits for its answer.
+   * @throws Error when the worker is down, answers with an error, or takes over `timeoutMs`
+   */
+  async ask(
+    question: DistributiveOmit<Extract<ToWorker, { type: "dlq" }>, "requestId">,
+    timeoutMs = 30_000,
+  ): Promise<unknown> {
+    const child = this.#child;
+    if (!child?.connected) throw new Error("the tenant's worker is restarting; try again");
+    const requestId = crypto.randomUUID();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(requestId);
+        reject(new Error(`the worker did not answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#pending.set(requestId, {
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+      child.send({ ...question, requestId });
+    });
+  }
+
   /** Forks the process and waits until it is connected to NATS. */
   async start(): Promise<void> {
     const tsSource = WORKER_ENTRY.endsWith(".ts");
@@ -460,13 +514,21 @@ class TenantWorker {
       child.on("message", (raw) => {
         const parsed = FromWorker.safeParse(raw);
         if (!parsed.success) return;
-        if (parsed.data.type === "ready") {
+        const message = parsed.data;
+        if (message.type === "ready") {
           child.off("exit", onExit);
           resolve();
-        } else this.#o.onStatus(parsed.data);
+        } else if (message.type === "dlq-result") {
+          const waiter = this.#pending.get(message.requestId);
+          this.#pending.delete(message.requestId);
+          if (message.ok) waiter?.resolve(message.result);
+          else waiter?.reject(new Error(message.error ?? "the worker failed"));
+        } else this.#o.onStatus(message);
       });
     });
     child.once("exit", (code, signal) => {
+      for (const waiter of this.#pending.values()) waiter.reject(new Error("the worker exited; try again"));
+      this.#pending.clear();
       if (this.#closing || this.#child !== child) return;
       const names = this.names();
       this.#sent.clear();

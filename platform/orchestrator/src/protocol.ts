@@ -26,6 +26,24 @@ export const ToWorker = z.discriminatedUnion("type", [
   z.object({ type: z.literal("stop"), name: z.string() }),
   z.object({ type: z.literal("pause"), name: z.string(), reason: z.string() }),
   z.object({ type: z.literal("resume"), name: z.string() }),
+  z.object({
+    type: z.literal("dlq"),
+    /** Matches the answer to the question. */
+    requestId: z.string(),
+    name: z.string(),
+    op: z.enum(["list", "replay", "purge"]),
+    limit: z.number().int().positive().optional(),
+    fromSeq: z.number().int().positive().optional(),
+    selector: z
+      .object({
+        seqs: z.array(z.number().int()).optional(),
+        ids: z.array(z.string()).optional(),
+        step: z.string().optional(),
+        errorContains: z.string().optional(),
+        all: z.boolean().optional(),
+      })
+      .optional(),
+  }),
 ]);
 /** Orchestrator → worker. */
 export type ToWorker = z.infer<typeof ToWorker>;
@@ -33,6 +51,13 @@ export type ToWorker = z.infer<typeof ToWorker>;
 /** Worker → orchestrator. */
 export const FromWorker = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready") }),
+  z.object({
+    type: z.literal("dlq-result"),
+    requestId: z.string(),
+    ok: z.boolean(),
+    result: z.unknown().optional(),
+    error: z.string().optional(),
+  }),
   z.object({
     type: z.literal("status"),
     name: z.string(),

@@ -108,9 +108,40 @@ async function stop(name: string): Promise<void> {
   send({ type: "status", name, version: current?.version ?? null, state: "stopped" });
 }
 
+async function deadLetters(message: Extract<ToWorker, { type: "dlq" }>): Promise<void> {
+  const current = running.get(message.name);
+  try {
+    if (!current) throw new Error(`integration ${message.name} is not running in this worker`);
+    const { dlq } = current.runner;
+    const selector = message.selector ?? {};
+    const result =
+      message.op === "list"
+        ? {
+            total: await dlq.count(),
+            items: await dlq.list({
+              ...(message.limit ? { limit: message.limit } : {}),
+              ...(message.fromSeq ? { fromSeq: message.fromSeq } : {}),
+            }),
+          }
+        : message.op === "replay"
+          ? await dlq.replay(selector)
+          : await dlq.purge(selector);
+    send({ type: "dlq-result", requestId: message.requestId, ok: true, result });
+  } catch (error) {
+    send({
+      type: "dlq-result",
+      requestId: message.requestId,
+      ok: false,
+      error: describeError(error).message,
+    });
+  }
+}
+
 async function handle(nc: NatsConnection, message: ToWorker): Promise<void> {
   const current = running.get(message.name);
   switch (message.type) {
+    case "dlq":
+      return deadLetters(message);
     case "run":
       return run(nc, message);
     case "stop":

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
-import { createApi, migrate, type RateLimitOptions, S3BundleStore } from "@vrsky/platform-api";
-import { Orchestrator, type OrchestratorOptions } from "@vrsky/platform-orchestrator";
+import { ApiError, createApi, migrate, type RateLimitOptions, S3BundleStore } from "@vrsky/platform-api";
+import { NotRunningError, Orchestrator, type OrchestratorOptions } from "@vrsky/platform-orchestrator";
 import { resolveServices, type ServiceOrigin, type ServicesLogger } from "@vrsky/services";
 import pg from "pg";
 import { type Logger, pino } from "pino";
@@ -96,10 +96,20 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     stack.push(async () => s3.destroy());
     const bundles = new S3BundleStore({ client: s3, bucket: services.s3.bucket });
     const adminToken = options.adminToken ?? `vrsky_admin_${randomBytes(24).toString("base64url")}`;
+    let orchestrator: Orchestrator | undefined;
     const api = await createApi({
       databaseUrl,
       bundles,
       adminToken,
+      deadLetters: async (tenantId, name, request) => {
+        if (!orchestrator) throw new ApiError("UNAVAILABLE", "the orchestrator is starting; try again");
+        try {
+          return await orchestrator.deadLetters(tenantId, name, request);
+        } catch (error) {
+          if (error instanceof NotRunningError) throw new ApiError("NOT_RUNNING", error.message);
+          throw new ApiError("UNAVAILABLE", (error as Error).message);
+        }
+      },
       ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     });
     stack.push(() => api.close());
@@ -136,7 +146,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
         namespace: `t${tenantId.replaceAll("-", "").slice(0, 12)}-`,
       });
     }
-    const orchestrator = await Orchestrator.start({
+    orchestrator = await Orchestrator.start({
       databaseUrl,
       bundles,
       workDir: join(options.dataDir, "orchestrator"),
@@ -144,7 +154,8 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}),
       logger,
     });
-    stack.push(() => orchestrator.stop());
+    const started = orchestrator;
+    stack.push(() => started.stop());
     return {
       url: address,
       adminToken,
@@ -154,7 +165,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
         s3: services.s3.description,
       },
       api,
-      orchestrator,
+      orchestrator: started,
       stop: unwind,
     };
   } catch (error) {

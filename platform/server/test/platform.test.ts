@@ -153,4 +153,64 @@ describe("the platform on one machine", { timeout: 120_000 }, () => {
       )
       .toBe(26);
   });
+
+  it("lists, replays and purges a deployed integration's dead letters through the API", async () => {
+    const tenant = await call(platform.adminToken, "POST", "/v1/tenants", { name: "west" });
+    const key = (
+      await call(platform.adminToken, "POST", `/v1/tenants/${tenant.json.id}/keys`, {
+        scopes: ["integrations:read", "integrations:write"],
+      })
+    ).json.secret as string;
+    const inbox = join(dataDir, "west", "in");
+    await mkdir(inbox, { recursive: true });
+    // Nothing listens on port 9: every delivery fails and, with one attempt, is dead-lettered.
+    const spec = [
+      "name: failing",
+      "source:",
+      "  connector: file-in",
+      `  config: { directory: ${inbox}, patterns: ['*.json'], pollIntervalMs: 100, stableForMs: 50, afterRead: delete }`,
+      "sinks:",
+      "  api:",
+      "    connector: http-out",
+      "    config: { url: 'http://127.0.0.1:9/orders' }",
+      "settings:",
+      "  retry: { attempts: 1 }",
+    ].join("\n");
+    expect((await call(key, "PUT", "/v1/integrations/failing", { spec })).status).toBe(201);
+    await expect
+      .poll(async () => (await call(key, "GET", "/v1/integrations/failing")).json.status?.state, wait)
+      .toBe("running");
+    for (let i = 0; i < 3; i++) await writeFile(join(inbox, `${i}.json`), JSON.stringify({ i }));
+    await expect
+      .poll(async () => (await call(key, "GET", "/v1/integrations/failing/dlq")).json.total, wait)
+      .toBe(3);
+    const listed = (await call(key, "GET", "/v1/integrations/failing/dlq")).json;
+    expect(listed.items[0].failure).toMatchObject({ stage: "sink", step: "api" });
+    const replayed = await call(key, "POST", "/v1/integrations/failing/dlq/replay", {
+      seqs: [listed.items[0].seq],
+    });
+    expect(replayed.json).toEqual({ replayed: 1 });
+    // Still failing: it comes back, as a new dead letter.
+    await expect
+      .poll(
+        async () =>
+          (await call(key, "GET", "/v1/integrations/failing/dlq")).json.items.map(
+            (e: { seq: number }) => e.seq,
+          ),
+        wait,
+      )
+      .not.toContain(listed.items[0].seq);
+    await expect
+      .poll(async () => (await call(key, "GET", "/v1/integrations/failing/dlq")).json.total, wait)
+      .toBe(3);
+    expect((await call(key, "POST", "/v1/integrations/failing/dlq/replay", {})).status).toBe(400);
+    expect((await call(key, "POST", "/v1/integrations/failing/dlq/purge", { all: true })).json).toEqual({
+      purged: 3,
+    });
+    expect((await call(key, "GET", "/v1/integrations/failing/dlq")).json.total).toBe(0);
+    await call(key, "POST", "/v1/integrations/failing/stop");
+    await expect
+      .poll(async () => (await call(key, "GET", "/v1/integrations/failing/dlq")).json.code, wait)
+      .toBe("NOT_RUNNING");
+  });
 });

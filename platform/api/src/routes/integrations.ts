@@ -81,6 +81,59 @@ const LogsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
+/** Which dead letters a replay or purge applies to; criteria combine with AND. */
+export const DeadLetterSelector = z
+  .strictObject({
+    seqs: z.array(z.number().int().positive()).optional(),
+    ids: z.array(z.string()).optional(),
+    step: z.string().optional(),
+    errorContains: z.string().optional(),
+    all: z.boolean().optional(),
+  })
+  .refine((s) => Object.values(s).some((v) => v !== undefined), {
+    message: "say which dead letters: seqs, ids, step, errorContains, or all: true",
+  });
+
+/** One dead letter as listed (no body). */
+export const DeadLetterEntry = z.object({
+  seq: z.number().int(),
+  id: z.string(),
+  createdAt: z.string(),
+  headers: z.record(z.string(), z.string()),
+  contentType: z.string(),
+  size: z.number().int(),
+  isReference: z.boolean(),
+  failure: z.object({
+    error: z.string(),
+    code: z.string(),
+    stage: z.string(),
+    step: z.string(),
+    sink: z.string().optional(),
+    attempts: z.number().int(),
+    failedAt: z.string(),
+  }),
+});
+
+/** A question about an integration's dead letters, answered by whatever runs it. */
+export type DeadLetterRequest =
+  | { op: "list"; limit?: number; fromSeq?: number }
+  | { op: "replay" | "purge"; selector: z.infer<typeof DeadLetterSelector> };
+
+/**
+ * Reaches the dead letters of a tenant's running integration (the orchestrator, through the
+ * tenant's worker). Throws `ApiError` `NOT_RUNNING` when the integration does not run.
+ */
+export type DeadLetterAccess = (
+  tenantId: string,
+  integration: string,
+  request: DeadLetterRequest,
+) => Promise<unknown>;
+
+const DlqQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  from: z.coerce.number().int().positive().optional(),
+});
+
 const NameParams = z.object({ name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/) });
 const VersionParams = NameParams.extend({ version: z.coerce.number().int().positive() });
 const Rollback = z.strictObject({ version: z.number().int().positive() });
@@ -137,9 +190,23 @@ const write = { auth: { scope: "integrations:write" } } as const;
  */
 export function integrationRoutes(
   app: FastifyInstance,
-  deps: { db: pg.Pool; plans: Readonly<Record<string, PlanQuota>> },
+  deps: {
+    db: pg.Pool;
+    plans: Readonly<Record<string, PlanQuota>>;
+    deadLetters?: DeadLetterAccess | undefined;
+  },
 ): void {
   const { db, plans } = deps;
+  const deadLetters = async (tenantId: string, name: string, request: DeadLetterRequest) => {
+    await find(tenantId, name);
+    if (!deps.deadLetters) {
+      throw new ApiError(
+        "UNAVAILABLE",
+        "no orchestrator is attached to this API, so dead letters cannot be reached",
+      );
+    }
+    return deps.deadLetters(tenantId, name, request);
+  };
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   async function find(tenantId: string, name: string): Promise<IntegrationRow> {
@@ -335,6 +402,46 @@ export function integrationRoutes(
       };
     },
   );
+
+  r.get(
+    "/v1/integrations/:name/dlq",
+    {
+      config: read,
+      schema: {
+        tags: ["integrations"],
+        security,
+        params: NameParams,
+        querystring: DlqQuery,
+        response: { 200: z.object({ total: z.number().int(), items: z.array(DeadLetterEntry) }) },
+      },
+    },
+    async (req) =>
+      deadLetters(tenantOf(req).tenantId, req.params.name, {
+        op: "list",
+        limit: req.query.limit,
+        ...(req.query.from ? { fromSeq: req.query.from } : {}),
+      }) as Promise<{ total: number; items: z.infer<typeof DeadLetterEntry>[] }>,
+  );
+
+  for (const op of ["replay", "purge"] as const) {
+    r.post(
+      `/v1/integrations/:name/dlq/${op}`,
+      {
+        config: write,
+        schema: {
+          tags: ["integrations"],
+          security,
+          params: NameParams,
+          body: DeadLetterSelector,
+          response: { 200: z.record(z.string(), z.number().int()) },
+        },
+      },
+      async (req) =>
+        deadLetters(tenantOf(req).tenantId, req.params.name, { op, selector: req.body }) as Promise<
+          Record<string, number>
+        >,
+    );
+  }
 
   r.post(
     "/v1/integrations/:name/rollback",
