@@ -174,6 +174,23 @@ describe("integrations API", () => {
       headers: bearer(b.key),
     });
     expect(del.statusCode).toBe(404);
+    for (const [method, url, payload] of [
+      ["GET", "/v1/integrations/orders/versions/1", undefined],
+      ["GET", "/v1/integrations/orders/logs", undefined],
+      ["GET", "/v1/integrations/orders/dlq", undefined],
+      ["POST", "/v1/integrations/orders/dlq/replay", { all: true }],
+      ["POST", "/v1/integrations/orders/dlq/purge", { all: true }],
+      ["POST", "/v1/integrations/orders/rollback", { version: 1 }],
+      ["POST", "/v1/integrations/orders/start", undefined],
+    ] as const) {
+      const res = await platform.api.inject({
+        method,
+        url,
+        headers: bearer(b.key),
+        ...(payload ? { payload } : {}),
+      });
+      expect(`${method} ${url} ${res.statusCode}`).toBe(`${method} ${url} 404`);
+    }
     // B may use the same name for its own integration.
     expect((await deploy(b.key, "orders", { spec: spec("orders") })).statusCode).toBe(201);
     expect((await get(a.key, "/v1/integrations/orders")).json().currentVersion).toBe(3);
