@@ -25,6 +25,8 @@ export const CliErrorCode = {
   NameTaken: "NAME_TAKEN",
   /** A minor or patch release changes the config schema incompatibly; `issues` lists each change. */
   BreakingChange: "BREAKING_CHANGE",
+  /** The tenant's plan does not allow this (more integrations, more messages today). */
+  QuotaExceeded: "QUOTA_EXCEEDED",
 } as const;
 /** One of {@link CliErrorCode}. */
 export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode];
@@ -42,6 +44,7 @@ export const EXIT_CODE_OF: Readonly<Record<CliErrorCode, ExitCode>> = Object.fre
   VERSION_EXISTS: ExitCode.InvalidInput,
   NAME_TAKEN: ExitCode.InvalidInput,
   BREAKING_CHANGE: ExitCode.InvalidInput,
+  QUOTA_EXCEEDED: ExitCode.Failure,
 });
 
 /** Options of a {@link CliError}. */

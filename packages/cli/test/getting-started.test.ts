@@ -63,7 +63,7 @@ describe("docs/getting-started.md", () => {
     expect(output).toContain("::done::");
     expect(output).toContain("Ready: every required check passed");
     expect(output).toMatch(/Tests\s+\d+ passed/);
-    expect(output).toMatch(/dev-order-total: received 0, delivered log 1, retried 0, dead-lettered 0/);
+    expect(output).toMatch(/dev-order-total: received 1, delivered log 1, retried 0, dead-lettered 0/);
     expect(output).toContain("✓ ready to publish");
     const manifest = JSON.parse(await readFile(join(work, "order-total", "dist", "manifest.json"), "utf8"));
     expect(manifest).toMatchObject({

@@ -26,6 +26,9 @@ const CODE_OF: Readonly<Record<string, CliErrorCode>> = {
   VERSION_EXISTS: CliErrorCode.VersionExists,
   NAME_TAKEN: CliErrorCode.NameTaken,
   BREAKING_CHANGE: CliErrorCode.BreakingChange,
+  INVALID_SPEC: CliErrorCode.ConfigInvalid,
+  // A plan limit is neither bad input nor an outage: the command ran and could not do its work.
+  QUOTA_EXCEEDED: CliErrorCode.QuotaExceeded,
   RATE_LIMITED: CliErrorCode.ServiceUnavailable,
   INTERNAL: CliErrorCode.ServiceUnavailable,
 };

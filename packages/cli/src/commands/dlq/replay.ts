@@ -1,7 +1,7 @@
 import { VrskyCommand } from "../../base-command.js";
-import { connectToDev } from "../../dev/dev-connection.js";
 import { devTargetFlags } from "../../dev/dev-flags.js";
 import { selectorFlags, toSelector } from "../../dlq-selector.js";
+import { deployedFlags, openDlqTarget } from "../../dlq-target.js";
 
 /** `vrsky dlq replay`: sends dead letters back to the stage that failed. */
 export default class DlqReplay extends VrskyCommand<{ replayed: number }> {
@@ -11,14 +11,14 @@ export default class DlqReplay extends VrskyCommand<{ replayed: number }> {
     "<%= config.bin %> <%= command.id %> --step slack",
     "<%= config.bin %> <%= command.id %> --all --json",
   ];
-  static override flags = { ...devTargetFlags, ...selectorFlags };
+  static override flags = { ...devTargetFlags, ...deployedFlags, ...selectorFlags };
 
   async run(): Promise<{ replayed: number }> {
     const { flags } = await this.parse(DlqReplay);
     const selector = toSelector(flags);
-    const dev = await connectToDev(flags);
+    const dev = await openDlqTarget(flags);
     try {
-      const result = await this.progress("Replaying", () => dev.dlq.replay(selector));
+      const result = await this.progress("Replaying", () => dev.replay(selector));
       this.log(`Replayed ${result.replayed} message(s) in ${dev.integration}.`);
       return result;
     } finally {

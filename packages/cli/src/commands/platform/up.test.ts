@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -74,12 +74,42 @@ describe("vrsky platform up", () => {
       });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ items: [] });
-      // The CLI itself now talks to it through the saved profile.
-      const listed = await runCli(["whoami", "--json"], {
-        cwd: dir,
-        env: { VRSKY_CONFIG_DIR: join(dir, "config") },
-      });
-      expect(listed.code, listed.stderr).toBe(0);
+      // The CLI now drives it through the saved profile: deploy, then the deployed DLQ.
+      const cli = (args: string[]) =>
+        runCli(args, { cwd: dir, env: { VRSKY_CONFIG_DIR: join(dir, "config") } });
+      const inbox = join(dir, "inbox");
+      await mkdir(inbox);
+      await writeFile(
+        join(dir, "failing.yaml"),
+        [
+          "name: failing",
+          "source:",
+          "  connector: file-in",
+          `  config: { directory: ${inbox}, patterns: ['*.json'], pollIntervalMs: 100, stableForMs: 50, afterRead: delete }`,
+          "sinks:",
+          "  api:",
+          "    connector: http-out",
+          "    config: { url: 'http://127.0.0.1:9/orders' }",
+          "settings:",
+          "  retry: { attempts: 1 }",
+          "",
+        ].join("\n"),
+      );
+      const deployed = await cli(["deploy", "failing.yaml", "--yes", "--json", "--timeout", "60s"]);
+      expect(deployed.code, deployed.stdout + deployed.stderr).toBe(0);
+      for (let i = 0; i < 2; i++) await writeFile(join(inbox, `${i}.json`), JSON.stringify({ i }));
+      await expect
+        .poll(
+          async () =>
+            JSON.parse((await cli(["dlq", "list", "--deployed", "failing", "--json"])).stdout).total,
+          {
+            timeout: 30_000,
+            interval: 300,
+          },
+        )
+        .toBe(2);
+      const purged = await cli(["dlq", "purge", "--deployed", "failing", "--all", "--json"]);
+      expect(JSON.parse(purged.stdout)).toEqual({ purged: 2 });
     } finally {
       up.kill("SIGINT");
     }
