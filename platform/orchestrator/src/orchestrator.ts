@@ -47,6 +47,11 @@ export interface OrchestratorOptions {
   ackWaitMs?: number;
   /** How often workers report counters. @default 2000 */
   reportMs?: number;
+  /**
+   * A worker that sends nothing (not even its heartbeat, every `reportMs`) for this long is
+   * killed and restarted: it is hung, or its event loop is blocked. @default 5 × reportMs, at least 10 s
+   */
+  healthTimeoutMs?: number;
   /** First delay before restarting a crashed worker; doubles up to 30 s. @default 500 */
   restartDelayMs?: number;
   /** Quotas by plan name. @default DEFAULT_PLANS */
@@ -274,6 +279,7 @@ export class Orchestrator {
       cwd: dir,
       env,
       restartDelayMs: this.#o.restartDelayMs ?? 500,
+      healthTimeoutMs: this.#o.healthTimeoutMs ?? Math.max(10_000, 5 * (this.#o.reportMs ?? 2000)),
       logger: this.#logger,
       // One report at a time per tenant, so a later state never lands before an earlier one.
       onStatus: (message) => {
@@ -393,6 +399,8 @@ export type DeadLetterRequest =
 
 interface TenantWorkerOptions {
   tenantId: string;
+  /** Silence after which the process is killed and restarted. */
+  healthTimeoutMs: number;
   cwd: string;
   env: NodeJS.ProcessEnv;
   restartDelayMs: number;
@@ -413,6 +421,8 @@ class TenantWorker {
   readonly #pending = new Map<string, { resolve(value: unknown): void; reject(error: Error): void }>();
   #child: ChildProcess | undefined;
   #restarts = 0;
+  #lastHeard = Date.now();
+  #health: NodeJS.Timeout | undefined;
   #delay: number;
   #closing = false;
 
@@ -512,6 +522,7 @@ class TenantWorker {
         reject(new Error(`the worker exited during start (code ${code})`));
       child.once("exit", onExit);
       child.on("message", (raw) => {
+        this.#lastHeard = Date.now();
         const parsed = FromWorker.safeParse(raw);
         if (!parsed.success) return;
         const message = parsed.data;
@@ -523,9 +534,12 @@ class TenantWorker {
           this.#pending.delete(message.requestId);
           if (message.ok) waiter?.resolve(message.result);
           else waiter?.reject(new Error(message.error ?? "the worker failed"));
-        } else this.#o.onStatus(message);
+        } else if (message.type !== "heartbeat") this.#o.onStatus(message);
       });
     });
+    // Watched from "ready" on: starting (loading the runtime) may take a while under load.
+    this.#lastHeard = Date.now();
+    this.#watch(child);
     child.once("exit", (code, signal) => {
       for (const waiter of this.#pending.values()) waiter.reject(new Error("the worker exited; try again"));
       this.#pending.clear();
@@ -542,6 +556,23 @@ class TenantWorker {
         Date.now() - startedAt > 30_000 ? this.#o.restartDelayMs : Math.min(this.#delay * 2, 30_000);
       setTimeout(() => void this.#restart(), this.#delay).unref();
     });
+  }
+
+  /** Kills the process when it falls silent; the exit handler then restarts it. */
+  #watch(child: ChildProcess): void {
+    clearInterval(this.#health);
+    const every = Math.max(250, Math.floor(this.#o.healthTimeoutMs / 4));
+    this.#health = setInterval(() => {
+      if (this.#closing || this.#child !== child || child.exitCode !== null) return;
+      const silent = Date.now() - this.#lastHeard;
+      if (silent < this.#o.healthTimeoutMs) return;
+      this.#o.logger.warn(
+        { tenantId: this.#o.tenantId, pid: child.pid, silentMs: silent },
+        "worker unresponsive; killing it",
+      );
+      child.kill("SIGKILL");
+    }, every);
+    this.#health.unref();
   }
 
   async #restart(): Promise<void> {
@@ -563,6 +594,7 @@ class TenantWorker {
   /** Asks the worker to drain and exit; kills it if it takes longer than `graceMs`. */
   async shutdown(graceMs = 15_000): Promise<void> {
     this.#closing = true;
+    clearInterval(this.#health);
     const child = this.#child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -51,6 +51,8 @@ export type ToWorker = z.infer<typeof ToWorker>;
 /** Worker → orchestrator. */
 export const FromWorker = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready") }),
+  /** Sent every report interval, whatever the worker runs: it is alive and its event loop turns. */
+  z.object({ type: z.literal("heartbeat") }),
   z.object({
     type: z.literal("dlq-result"),
     requestId: z.string(),

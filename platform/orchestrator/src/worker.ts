@@ -203,7 +203,13 @@ process.on("message", (raw) => {
     });
   queues.set(message.name, next);
 });
-const timer = setInterval(() => void reportCounters(), Number(env.VRSKY_REPORT_MS ?? 2000));
+const timer = setInterval(
+  () => {
+    send({ type: "heartbeat" });
+    void reportCounters();
+  },
+  Number(env.VRSKY_REPORT_MS ?? 2000),
+);
 
 async function shutdown(): Promise<void> {
   clearInterval(timer);

@@ -49,6 +49,7 @@ describe("orchestrator", { timeout: 90_000 }, () => {
       ackWaitMs: 2000,
       reportMs: 300,
       resyncMs: 1000,
+      healthTimeoutMs: 3000,
       plans: {
         free: { maxIntegrations: 5, maxMessagesPerDay: 1_000_000 },
         tiny: { maxIntegrations: 5, maxMessagesPerDay: 5 },
@@ -245,6 +246,21 @@ describe("orchestrator", { timeout: 90_000 }, () => {
     expect(after?.restarts).toBe(1);
     expect(after?.pid).not.toBe(before?.pid);
   }, 90_000);
+
+  it("kills and restarts a worker that stops answering, and its integration runs again", async () => {
+    const h = await tenant("eta");
+    await deploy(h, "hung", spec(h, "hung"));
+    await expect.poll(async () => (await status(h, "hung"))?.state, wait).toBe("running");
+    const before = orchestrator.workers().find((w) => w.tenantId === h.tenantId);
+    // A stopped process is alive but silent, like one whose event loop is blocked.
+    process.kill(before?.pid as number, "SIGSTOP");
+    await expect
+      .poll(() => orchestrator.workers().find((w) => w.tenantId === h.tenantId)?.restarts, wait)
+      .toBe(1);
+    await expect.poll(async () => (await status(h, "hung"))?.state, wait).toBe("running");
+    await drop(h, 3);
+    await expect.poll(async () => (await delivered(h)).length, wait).toBe(3);
+  });
 
   it("pauses a tenant's sources once its plan's daily message quota is used up", async () => {
     const f = await tenant("zeta");
