@@ -54,7 +54,7 @@ describe("orchestrator", { timeout: 90_000 }, () => {
         free: { maxIntegrations: 5, maxMessagesPerDay: 1_000_000 },
         tiny: { maxIntegrations: 5, maxMessagesPerDay: 5 },
       },
-      logger: pino({ level: process.env.DBG ? "info" : "silent" }),
+      logger: pino({ level: "silent" }),
     });
   });
   afterAll(async () => {
