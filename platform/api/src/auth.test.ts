@@ -37,6 +37,7 @@ const ENDPOINTS: { method: InjectOptions["method"]; url: string; payload?: objec
   { method: "POST", url: "/v1/integrations/orders/start" },
   { method: "POST", url: "/v1/integrations/orders/stop" },
   { method: "GET", url: "/v1/integrations/orders/dlq" },
+  { method: "GET", url: "/v1/integrations/orders/dlq/1" },
   { method: "POST", url: "/v1/integrations/orders/dlq/replay", payload: { all: true } },
   { method: "POST", url: "/v1/integrations/orders/dlq/purge", payload: { all: true } },
 ];
@@ -75,7 +76,8 @@ describe("authentication and keys", () => {
       route
         .replace("/v1/connectors/{name}", "/v1/connectors/some-connector")
         .replace("/v1/integrations/{name}", "/v1/integrations/orders")
-        .replace("{version}", route.includes("integrations") ? "1" : "1.0.0");
+        .replace("{version}", route.includes("integrations") ? "1" : "1.0.0")
+        .replace("{seq}", "1");
     expect(documented.map(toTemplate).filter((r) => !tested.has(r))).toEqual([]);
   });
 

@@ -25,6 +25,7 @@ export type {
   IntegrationSummary,
 } from "./routes/integrations.js";
 export {
+  DeadLetterDetail,
   DeadLetterEntry,
   DeadLetterSelector,
   Deployed,

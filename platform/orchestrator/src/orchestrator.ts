@@ -395,6 +395,7 @@ type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : n
 /** A question about one integration's dead letters. */
 export type DeadLetterRequest =
   | { op: "list"; limit?: number; fromSeq?: number }
+  | { op: "show"; seq: number }
   | { op: "replay" | "purge"; selector: NonNullable<Extract<ToWorker, { type: "dlq" }>["selector"]> };
 
 interface TenantWorkerOptions {

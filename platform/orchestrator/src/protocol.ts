@@ -31,7 +31,9 @@ export const ToWorker = z.discriminatedUnion("type", [
     /** Matches the answer to the question. */
     requestId: z.string(),
     name: z.string(),
-    op: z.enum(["list", "replay", "purge"]),
+    op: z.enum(["list", "show", "replay", "purge"]),
+    /** For `show`: the DLQ sequence. */
+    seq: z.number().int().positive().optional(),
     limit: z.number().int().positive().optional(),
     fromSeq: z.number().int().positive().optional(),
     selector: z

@@ -108,6 +108,22 @@ async function stop(name: string): Promise<void> {
   send({ type: "status", name, version: current?.version ?? null, state: "stopped" });
 }
 
+/** Largest body `show` sends back; bigger ones (claim-check bodies up to GiBs) are left out. */
+const MAX_SHOWN_BODY = 1024 * 1024;
+
+async function showLetter(runner: IntegrationRunner, seq: number) {
+  const letter = await runner.dlq.show(seq);
+  if (!letter) return null;
+  const { message, ...entry } = letter;
+  if (entry.size > MAX_SHOWN_BODY) return { ...entry, body: null, bodyEncoding: null };
+  const bytes = await message.bytes();
+  try {
+    return { ...entry, body: new TextDecoder("utf-8", { fatal: true }).decode(bytes), bodyEncoding: "utf8" };
+  } catch {
+    return { ...entry, body: Buffer.from(bytes).toString("base64"), bodyEncoding: "base64" };
+  }
+}
+
 async function deadLetters(message: Extract<ToWorker, { type: "dlq" }>): Promise<void> {
   const current = running.get(message.name);
   try {
@@ -115,17 +131,19 @@ async function deadLetters(message: Extract<ToWorker, { type: "dlq" }>): Promise
     const { dlq } = current.runner;
     const selector = message.selector ?? {};
     const result =
-      message.op === "list"
-        ? {
-            total: await dlq.count(),
-            items: await dlq.list({
-              ...(message.limit ? { limit: message.limit } : {}),
-              ...(message.fromSeq ? { fromSeq: message.fromSeq } : {}),
-            }),
-          }
-        : message.op === "replay"
-          ? await dlq.replay(selector)
-          : await dlq.purge(selector);
+      message.op === "show"
+        ? await showLetter(current.runner, message.seq ?? 0)
+        : message.op === "list"
+          ? {
+              total: await dlq.count(),
+              items: await dlq.list({
+                ...(message.limit ? { limit: message.limit } : {}),
+                ...(message.fromSeq ? { fromSeq: message.fromSeq } : {}),
+              }),
+            }
+          : message.op === "replay"
+            ? await dlq.replay(selector)
+            : await dlq.purge(selector);
     send({ type: "dlq-result", requestId: message.requestId, ok: true, result });
   } catch (error) {
     send({

@@ -186,6 +186,10 @@ describe("the platform on one machine", { timeout: 120_000 }, () => {
       .toBe(3);
     const listed = (await call(key, "GET", "/v1/integrations/failing/dlq")).json;
     expect(listed.items[0].failure).toMatchObject({ stage: "sink", step: "api" });
+    const shown = await call(key, "GET", `/v1/integrations/failing/dlq/${listed.items[0].seq}`);
+    expect(shown.json).toMatchObject({ seq: listed.items[0].seq, bodyEncoding: "utf8" });
+    expect(JSON.parse(shown.json.body)).toHaveProperty("i");
+    expect((await call(key, "GET", "/v1/integrations/failing/dlq/999999")).status).toBe(404);
     const replayed = await call(key, "POST", "/v1/integrations/failing/dlq/replay", {
       seqs: [listed.items[0].seq],
     });

@@ -117,6 +117,7 @@ export const DeadLetterEntry = z.object({
 /** A question about an integration's dead letters, answered by whatever runs it. */
 export type DeadLetterRequest =
   | { op: "list"; limit?: number; fromSeq?: number }
+  | { op: "show"; seq: number }
   | { op: "replay" | "purge"; selector: z.infer<typeof DeadLetterSelector> };
 
 /**
@@ -128,6 +129,12 @@ export type DeadLetterAccess = (
   integration: string,
   request: DeadLetterRequest,
 ) => Promise<unknown>;
+
+/** One dead letter with its body: UTF-8 text, base64 for binary, or `null` above 1 MiB. */
+export const DeadLetterDetail = DeadLetterEntry.extend({
+  body: z.string().nullable(),
+  bodyEncoding: z.enum(["utf8", "base64"]).nullable(),
+});
 
 const DlqQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -421,6 +428,29 @@ export function integrationRoutes(
         limit: req.query.limit,
         ...(req.query.from ? { fromSeq: req.query.from } : {}),
       }) as Promise<{ total: number; items: z.infer<typeof DeadLetterEntry>[] }>,
+  );
+
+  r.get(
+    "/v1/integrations/:name/dlq/:seq",
+    {
+      config: read,
+      schema: {
+        tags: ["integrations"],
+        security,
+        params: NameParams.extend({ seq: z.coerce.number().int().positive() }),
+        response: { 200: DeadLetterDetail },
+      },
+    },
+    async (req) => {
+      const letter = await deadLetters(tenantOf(req).tenantId, req.params.name, {
+        op: "show",
+        seq: req.params.seq,
+      });
+      if (letter === null) {
+        throw new ApiError("NOT_FOUND", `no dead letter ${req.params.seq} in ${req.params.name}`);
+      }
+      return letter as z.infer<typeof DeadLetterDetail>;
+    },
   );
 
   for (const op of ["replay", "purge"] as const) {

@@ -108,6 +108,16 @@ describe("vrsky platform up", () => {
           },
         )
         .toBe(2);
+      const listed = JSON.parse((await cli(["dlq", "list", "--deployed", "failing", "--json"])).stdout);
+      const shown = await cli([
+        "dlq",
+        "show",
+        String(listed.entries[0].seq),
+        "--deployed",
+        "failing",
+        "--json",
+      ]);
+      expect(JSON.parse(JSON.parse(shown.stdout).body)).toHaveProperty("i");
       const purged = await cli(["dlq", "purge", "--deployed", "failing", "--all", "--json"]);
       expect(JSON.parse(purged.stdout)).toEqual({ purged: 2 });
     } finally {
