@@ -87,22 +87,78 @@ export async function checkServices(options: CheckServicesOptions = {}): Promise
   return { ok: checks.every((c) => c.status !== "fail"), checks };
 }
 
-async function checkNats(
+/** How one service is checked: an explicit target is probed, otherwise what would be started. */
+interface ServiceCheckPlan<T> {
+  subject: ServiceName;
+  /** The variable that names the target, for messages. */
+  envName: string;
+  /** The target from the options or the environment. */
+  explicit: { status: "set"; value: T } | { status: "unset" } | { status: "invalid"; problem: string };
+  /** Where the target is, safe to show. */
+  describe(value: T): string;
+  /** Probes the target; throws when it cannot be reached. */
+  probe(value: T, target: string): Promise<ServiceCheck>;
+  /** What the failure to reach the target says, and its fix. */
+  unreachable: { verb: string; fix: string };
+  /** The check when no target is set: what the resolver would start. */
+  fallback(): Promise<ServiceCheck>;
+}
+
+async function checkService<T>(plan: ServiceCheckPlan<T>): Promise<ServiceCheck> {
+  const { subject, explicit } = plan;
+  if (explicit.status === "invalid") return fail(subject, explicit.problem, `fix or unset ${plan.envName}`);
+  if (explicit.status === "unset") return plan.fallback();
+  const target = plan.describe(explicit.value);
+  try {
+    return await plan.probe(explicit.value, target);
+  } catch (error) {
+    return fail(
+      subject,
+      `${target} ${plan.unreachable.verb}: ${summarizeError(error)}`,
+      plan.unreachable.fix,
+    );
+  }
+}
+
+/** Without a URL: a local binary, else a Docker container, else a failure with install hints. */
+async function localOrDocker(
+  subject: "nats" | "postgres",
+  envName: string,
+  local: { found: string } | { missing: string },
+  docker: Promise<DockerEngineStatus>,
+  installHint: string,
+): Promise<ServiceCheck> {
+  if ("found" in local) return ok(subject, `${envName} not set; will start ${local.found}`);
+  if ((await docker).available) {
+    return ok(subject, `${envName} not set; will run ${DOCKER_IMAGES[subject]} in Docker`);
+  }
+  return fail(
+    subject,
+    `${envName} not set, no Docker engine and ${local.missing}`,
+    `set ${envName}, start Docker, or ${installHint}`,
+  );
+}
+
+function explicitTarget<T>(
+  given: T | undefined,
+  fromEnv: () => ServiceCheckPlan<T>["explicit"],
+): ServiceCheckPlan<T>["explicit"] {
+  return given === undefined ? fromEnv() : { status: "set", value: given };
+}
+
+function checkNats(
   options: CheckServicesOptions,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
   docker: Promise<DockerEngineStatus>,
 ): Promise<ServiceCheck> {
-  const explicit =
-    options.targets?.nats === undefined
-      ? readNatsUrl(env)
-      : { status: "set" as const, value: options.targets.nats };
-  if (explicit.status === "invalid")
-    return fail("nats", explicit.problem, `fix or unset ${ServiceEnv.NatsUrl}`);
-  if (explicit.status === "set") {
-    const target = redactUrl(explicit.value);
-    try {
-      const found = await probeNats(explicit.value, { timeoutMs });
+  return checkService<string>({
+    subject: "nats",
+    envName: ServiceEnv.NatsUrl,
+    explicit: explicitTarget(options.targets?.nats, () => readNatsUrl(env)),
+    describe: redactUrl,
+    probe: async (url, target) => {
+      const found = await probeNats(url, { timeoutMs });
       if (!found.jetstream) {
         return fail(
           "nats",
@@ -111,41 +167,29 @@ async function checkNats(
         );
       }
       return ok("nats", `${target} reachable, JetStream enabled (server ${found.serverVersion})`);
-    } catch (error) {
-      return fail(
-        "nats",
-        `${target} not reachable: ${summarizeError(error)}`,
-        `start NATS there or fix ${ServiceEnv.NatsUrl}`,
-      );
-    }
-  }
-  const binary = await findNatsServer(options.natsServerPath);
-  if (binary !== undefined) return ok("nats", `${ServiceEnv.NatsUrl} not set; will start ${binary}`);
-  if ((await docker).available)
-    return ok("nats", `${ServiceEnv.NatsUrl} not set; will run ${DOCKER_IMAGES.nats} in Docker`);
-  return fail(
-    "nats",
-    `${ServiceEnv.NatsUrl} not set, no Docker engine and no nats-server binary`,
-    `set ${ServiceEnv.NatsUrl}, start Docker, or ${NATS_SERVER_INSTALL_HINT}`,
-  );
+    },
+    unreachable: { verb: "not reachable", fix: `start NATS there or fix ${ServiceEnv.NatsUrl}` },
+    fallback: async () => {
+      const binary = await findNatsServer(options.natsServerPath);
+      const local = binary === undefined ? { missing: "no nats-server binary" } : { found: binary };
+      return localOrDocker("nats", ServiceEnv.NatsUrl, local, docker, NATS_SERVER_INSTALL_HINT);
+    },
+  });
 }
 
-async function checkPostgres(
+function checkPostgres(
   options: CheckServicesOptions,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
   docker: Promise<DockerEngineStatus>,
 ): Promise<ServiceCheck> {
-  const explicit =
-    options.targets?.postgres === undefined
-      ? readPostgresUrl(env)
-      : { status: "set" as const, value: options.targets.postgres };
-  if (explicit.status === "invalid")
-    return fail("postgres", explicit.problem, `fix or unset ${ServiceEnv.PostgresUrl}`);
-  if (explicit.status === "set") {
-    const target = redactUrl(explicit.value);
-    try {
-      const found = await probePostgres(explicit.value, { timeoutMs });
+  return checkService<string>({
+    subject: "postgres",
+    envName: ServiceEnv.PostgresUrl,
+    explicit: explicitTarget(options.targets?.postgres, () => readPostgresUrl(env)),
+    describe: redactUrl,
+    probe: async (url, target) => {
+      const found = await probePostgres(url, { timeoutMs });
       const summary = `${target} reachable (Postgres ${found.serverVersion}, wal_level=${found.walLevel})`;
       if (found.walLevel !== "logical") {
         return {
@@ -156,64 +200,47 @@ async function checkPostgres(
         };
       }
       return ok("postgres", summary);
-    } catch (error) {
-      return fail(
-        "postgres",
-        `${target} not reachable: ${summarizeError(error)}`,
-        `start Postgres there or fix ${ServiceEnv.PostgresUrl}`,
-      );
-    }
-  }
-  const binaries = await locatePostgresBinaries();
-  if (!("missing" in binaries)) {
-    return ok(
-      "postgres",
-      `${ServiceEnv.PostgresUrl} not set; will start embedded Postgres from ${binaries.binDir}`,
-    );
-  }
-  if ((await docker).available) {
-    return ok("postgres", `${ServiceEnv.PostgresUrl} not set; will run ${DOCKER_IMAGES.postgres} in Docker`);
-  }
-  return fail(
-    "postgres",
-    `${ServiceEnv.PostgresUrl} not set, no Docker engine and ${binaries.missing}`,
-    `set ${ServiceEnv.PostgresUrl}, start Docker, or ${POSTGRES_INSTALL_HINT}`,
-  );
+    },
+    unreachable: { verb: "not reachable", fix: `start Postgres there or fix ${ServiceEnv.PostgresUrl}` },
+    fallback: async () => {
+      const binaries = await locatePostgresBinaries();
+      const local =
+        "missing" in binaries
+          ? { missing: binaries.missing }
+          : { found: `embedded Postgres from ${binaries.binDir}` };
+      return localOrDocker("postgres", ServiceEnv.PostgresUrl, local, docker, POSTGRES_INSTALL_HINT);
+    },
+  });
 }
 
-async function checkS3(
+function checkS3(
   options: CheckServicesOptions,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
 ): Promise<ServiceCheck> {
-  const explicit =
-    options.targets?.s3 === undefined
-      ? readS3Connection(env)
-      : { status: "set" as const, value: options.targets.s3 };
-  if (explicit.status === "invalid")
-    return fail("s3", explicit.problem, `fix or unset ${ServiceEnv.S3Endpoint}`);
-  if (explicit.status === "unset")
-    return ok("s3", `${ServiceEnv.S3Endpoint} not set; will run s3rver in-process`);
-  const { endpoint, bucket } = explicit.value;
-  const target = redactUrl(endpoint);
-  try {
-    const found = await probeS3(explicit.value, { timeoutMs, signal: options.signal });
-    if (!found.bucketExists) {
-      return {
-        subject: "s3",
-        status: "warn",
-        summary: `${target} reachable but bucket ${bucket} does not exist`,
-        fix: `create bucket ${bucket}, or set ${ServiceEnv.S3Bucket} to an existing one`,
-      };
-    }
-    return ok("s3", `${target} reachable, bucket ${bucket} exists`);
-  } catch (error) {
-    return fail(
-      "s3",
-      `${target} not usable: ${summarizeError(error)}`,
-      `check ${ServiceEnv.S3Endpoint}, ${ServiceEnv.S3AccessKey} and ${ServiceEnv.S3SecretKey}`,
-    );
-  }
+  return checkService<S3Connection>({
+    subject: "s3",
+    envName: ServiceEnv.S3Endpoint,
+    explicit: explicitTarget(options.targets?.s3, () => readS3Connection(env)),
+    describe: (connection) => redactUrl(connection.endpoint),
+    probe: async (connection, target) => {
+      const found = await probeS3(connection, { timeoutMs, signal: options.signal });
+      if (!found.bucketExists) {
+        return {
+          subject: "s3",
+          status: "warn",
+          summary: `${target} reachable but bucket ${connection.bucket} does not exist`,
+          fix: `create bucket ${connection.bucket}, or set ${ServiceEnv.S3Bucket} to an existing one`,
+        };
+      }
+      return ok("s3", `${target} reachable, bucket ${connection.bucket} exists`);
+    },
+    unreachable: {
+      verb: "not usable",
+      fix: `check ${ServiceEnv.S3Endpoint}, ${ServiceEnv.S3AccessKey} and ${ServiceEnv.S3SecretKey}`,
+    },
+    fallback: async () => ok("s3", `${ServiceEnv.S3Endpoint} not set; will run s3rver in-process`),
+  });
 }
 
 async function checkDocker(docker: Promise<DockerEngineStatus>): Promise<ServiceCheck> {
