@@ -1,4 +1,5 @@
 import { z } from "@vrsky/sdk";
+import { rejectOtherDirectionOptions } from "../direction-options.js";
 
 /** The two conversions of the `csv` converter. */
 export const CsvDirection = z.enum(["csv-to-json", "json-to-csv"]);
@@ -74,18 +75,7 @@ const ONLY: Readonly<Record<CsvDirection, readonly (keyof z.infer<typeof CsvConf
  * ```
  */
 export const CsvConfig = CsvConfigFields.superRefine((config, ctx) => {
-  for (const direction of CsvDirection.options) {
-    if (direction === config.direction) continue;
-    for (const key of ONLY[direction]) {
-      if (config[key] !== undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: [key],
-          message: `applies only to direction "${direction}": remove it or change direction`,
-        });
-      }
-    }
-  }
+  rejectOtherDirectionOptions(config, ONLY, ctx);
   if (config.direction === "json-to-csv" && config.columns === true) {
     ctx.addIssue({
       code: "custom",

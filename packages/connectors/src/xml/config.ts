@@ -1,4 +1,5 @@
 import { z } from "@vrsky/sdk";
+import { rejectOtherDirectionOptions } from "../direction-options.js";
 
 /** Keys fast-xml-parser refuses as prefixes or node names, because they reach `Object.prototype`. */
 const RESERVED_KEYS = new Set([
@@ -104,18 +105,7 @@ const ONLY: Readonly<Record<XmlDirection, readonly (keyof z.infer<typeof XmlConf
  * ```
  */
 export const XmlConfig = XmlConfigFields.superRefine((config, ctx) => {
-  for (const direction of XmlDirection.options) {
-    if (direction === config.direction) continue;
-    for (const key of ONLY[direction]) {
-      if (config[key] !== undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: [key],
-          message: `applies only to direction "${direction}": remove it or change direction`,
-        });
-      }
-    }
-  }
+  rejectOtherDirectionOptions(config, ONLY, ctx);
   if (config.direction === "json-to-xml" && config.attributePrefix === "") {
     ctx.addIssue({
       code: "custom",
