@@ -4,6 +4,6 @@ import { defineConfig } from "vitest/config";
 // config (timeouts, setup) as a project.
 export default defineConfig({
   test: {
-    projects: ["packages/*", "platform/*", "examples/*"],
+    projects: ["packages/*", "platform/*", "examples/*/vitest.config.ts"],
   },
 });

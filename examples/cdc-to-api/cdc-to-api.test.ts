@@ -13,18 +13,10 @@ import { connect } from "@nats-io/transport-node";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "@vrsky/services";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { baseEnv, cli, natsUrl } from "../cli-env.js";
 
 const here = import.meta.dirname;
-const cli = join(here, "../../packages/cli/bin/run.js");
-const natsUrl = process.env.VRSKY_NATS_URL ?? "nats://127.0.0.1:4222";
 const token = `token-${randomUUID()}`;
-const baseEnv = {
-  ...Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS"),
-  ),
-  VRSKY_NATS_URL: natsUrl,
-  NO_COLOR: "1",
-};
 
 /** One request the API stand-in received. */
 interface ApiRequest {

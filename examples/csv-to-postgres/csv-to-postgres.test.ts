@@ -7,27 +7,14 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { baseEnv, cli, type DeadLetter, natsUrl } from "../cli-env.js";
 
 const here = import.meta.dirname;
-const cli = join(here, "../../packages/cli/bin/run.js");
 const inbox = join(here, "inbox");
 const processed = join(here, "processed");
-const natsUrl = process.env.VRSKY_NATS_URL ?? "nats://127.0.0.1:4222";
 const adminUrl = process.env.VRSKY_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const database = `csv_to_postgres_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
 const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${database}` }).href;
-const baseEnv = {
-  ...Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS"),
-  ),
-  VRSKY_NATS_URL: natsUrl,
-  NO_COLOR: "1",
-};
-
-interface DeadLetter {
-  id: string;
-  failure: { stage: string; step: string; error: string; attempts: number };
-}
 
 let db: pg.Client;
 let dev: ChildProcess;

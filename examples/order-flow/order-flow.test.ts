@@ -10,36 +10,23 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { baseEnv, cli, type DeadLetter, natsUrl } from "../cli-env.js";
 
 const here = import.meta.dirname;
-const cli = join(here, "../../packages/cli/bin/run.js");
 const ordersUrl = "http://127.0.0.1:8794/orders";
 const apiKey = `key-${randomUUID()}`;
-const natsUrl = process.env.VRSKY_NATS_URL ?? "nats://127.0.0.1:4222";
 const adminUrl = process.env.VRSKY_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const database = `order_flow_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
 const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${database}` }).href;
 // Order ids double as idempotency keys: unique per run, or a rerun within the de-duplication
 // window would be answered "duplicate".
 const run = randomUUID().slice(0, 8);
-const baseEnv = {
-  ...Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS"),
-  ),
-  VRSKY_NATS_URL: natsUrl,
-  NO_COLOR: "1",
-};
 
 /** What `vrsky dev --json` prints when it stops (the fields used here). */
 interface DevResult {
   delivered: Record<string, number>;
   deadLettered: number;
 }
-interface DeadLetter {
-  id: string;
-  failure: { stage: string; step: string; error: string; attempts: number };
-}
-
 let db: pg.Client;
 let slack: Server;
 let slackUrl = "";

@@ -4,16 +4,10 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { baseEnv, cli } from "../cli-env.js";
 
 const here = import.meta.dirname;
-const cli = join(here, "../../packages/cli/bin/run.js");
-const env = {
-  ...Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS"),
-  ),
-  VRSKY_NATS_URL: process.env.VRSKY_NATS_URL ?? "nats://127.0.0.1:4222",
-  NO_COLOR: "1",
-};
+const env = baseEnv;
 const out = join(here, "out");
 const ids = (file: string) =>
   existsSync(join(out, file))

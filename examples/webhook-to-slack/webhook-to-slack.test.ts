@@ -7,19 +7,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { baseEnv, cli, natsUrl } from "../cli-env.js";
 
 const here = import.meta.dirname;
-const cli = join(here, "../../packages/cli/bin/run.js");
 const hookUrl = "http://127.0.0.1:8791/hooks/github";
 const secret = `test-secret-${randomUUID()}`;
-const natsUrl = process.env.VRSKY_NATS_URL ?? "nats://127.0.0.1:4222";
-const baseEnv = {
-  ...Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS"),
-  ),
-  VRSKY_NATS_URL: natsUrl,
-  NO_COLOR: "1",
-};
 
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(here, "__fixtures__", name), "utf8")) as Record<string, unknown>;
