@@ -1,4 +1,8 @@
-import { jetstreamManager } from "@nats-io/jetstream";
+import { setTimeout as delay } from "node:timers/promises";
+import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import { Objm } from "@nats-io/obj";
+import { headers, nanos } from "@nats-io/transport-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LocalDedicatedServers } from "./dedicated-servers.js";
 import { createOperator, type OperatorKeys } from "./operator-keys.js";
@@ -84,6 +88,89 @@ describe("dedicated local servers", () => {
       expect(await dedicated.get("growing")).toBeUndefined();
     } finally {
       await provisioner.deprovision("growing");
+    }
+  });
+
+  it("carries every stream's messages over when it moves a tenant: backlogs, dead letters, KV state, objects", async () => {
+    const tenant = await provisioner.provision({
+      id: "busy",
+      plan: { ...TEST_PLAN, maxStreams: 10 },
+      integrationCount: 10,
+      resources,
+    });
+    try {
+      const before = await connections.open(shared.url, tenant.creds);
+      const jsm = await jetstreamManager(before);
+      const js = jetstream(before);
+      // A work queue with a backlog: 10 published, 4 of them acknowledged (not the first 4).
+      await jsm.streams.add({ name: "WORK", subjects: ["work.>"], retention: "workqueue" });
+      for (let i = 0; i < 10; i++) await js.publish(`work.${i % 2}`, `job-${i}`);
+      await jsm.consumers.add("WORK", { durable_name: "sink", ack_policy: AckPolicy.Explicit });
+      const consumer = await js.consumers.get("WORK", "sink");
+      const batch = await consumer.fetch({ max_messages: 10, expires: 2_000 });
+      for await (const m of batch) if ([0, 3, 4, 8].includes(m.seq - 1)) m.ack();
+      await before.flush();
+      // Dead letters: headers (ids, reasons) and a retention the copy keeps.
+      await jsm.streams.add({ name: "DLQ", subjects: ["dlq.>"], max_age: nanos(7 * 24 * 3600_000) });
+      for (let i = 0; i < 3; i++) {
+        const h = headers();
+        h.set("Vrsky-Error", `bad field ${i}`);
+        await js.publish("dlq.orders", `dead-${i}`, { headers: h, msgID: `dead-${i}` });
+      }
+      // Two messages with the same id, published further apart than the stream's duplicate window.
+      await jsm.streams.add({ name: "REPLAYS", subjects: ["replays"], duplicate_window: nanos(100) });
+      await js.publish("replays", "first", { msgID: "same" });
+      await delay(250);
+      await js.publish("replays", "again", { msgID: "same" });
+      // KV: history and a deleted key; an object of several chunks.
+      const kv = await new Kvm(before).create("state", { history: 3 });
+      await kv.put("cursor", "1");
+      await kv.put("cursor", "2");
+      await kv.put("gone", "x");
+      await kv.delete("gone");
+      const revision = (await kv.get("cursor"))?.revision ?? 0;
+      await kv.update("cursor", "3", revision); // carries a Nats-Expected-Last-Subject-Sequence header
+      const blob = new Uint8Array(300 * 1024).map((_, i) => i % 251);
+      await (await new Objm(before).create("blobs")).putBlob({ name: "big.bin" }, blob);
+
+      const moved = await provisioner.relocate("busy", 80);
+
+      expect(moved).toMatchObject({ placement: "dedicated", moved: { from: "shared", to: "dedicated" } });
+      expect(moved.moved?.streams).toBe(6); // INBOX, WORK, DLQ, REPLAYS, KV_state, OBJ_blobs
+      const after = await connections.open(moved.serverUrl, tenant.creds);
+      const jsmAfter = await jetstreamManager(after);
+      const jsAfter = jetstream(after);
+      // The backlog is exactly the 6 unacknowledged jobs, in order, handed to a new consumer.
+      await jsmAfter.consumers.add("WORK", { durable_name: "sink", ack_policy: AckPolicy.Explicit });
+      const jobs: string[] = [];
+      for await (const m of await (await jsAfter.consumers.get("WORK", "sink")).fetch({
+        max_messages: 10,
+        expires: 1_000,
+      })) {
+        jobs.push(m.string());
+        m.ack();
+      }
+      expect(jobs).toEqual(["job-1", "job-2", "job-5", "job-6", "job-7", "job-9"]);
+      const dlq = await jsmAfter.streams.info("DLQ");
+      expect(dlq.config.max_age).toBe(nanos(7 * 24 * 3600_000));
+      expect(dlq.state.messages).toBe(3);
+      const dead = await jsmAfter.streams.getMessage("DLQ", { seq: 2 });
+      expect(dead?.string()).toBe("dead-1");
+      expect(dead?.header.get("Vrsky-Error")).toBe("bad field 1");
+      expect(dead?.header.get("Nats-Msg-Id")).toBe("dead-1");
+      expect((await jsmAfter.streams.info("REPLAYS")).state.messages).toBe(2);
+      const kvAfter = await new Kvm(after).open("state");
+      expect((await kvAfter.get("cursor"))?.string()).toBe("3");
+      expect((await kvAfter.get("gone"))?.operation).toBe("DEL");
+      const history: string[] = [];
+      for await (const entry of await kvAfter.history({ key: "cursor" })) history.push(entry.string());
+      expect(history).toEqual(["1", "2", "3"]);
+      const objAfter = await new Objm(after).open("blobs");
+      expect(await objAfter.getBlob("big.bin")).toEqual(blob);
+      // WORK 6, DLQ 3, REPLAYS 2, KV 5 (cursor ×3, gone put and delete), the object 3 chunks + 1 meta.
+      expect(moved.moved?.messages).toBe(6 + 3 + 2 + 5 + 4);
+    } finally {
+      await provisioner.deprovision("busy");
     }
   });
 

@@ -38,9 +38,18 @@ export type { OperatorNats, StartOperatorNatsOptions } from "./operator-nats.js"
 export { startOperatorNats } from "./operator-nats.js";
 export type { PlacementOptions } from "./placement.js";
 export { DEFAULT_DEDICATED_THRESHOLD, Placement, PlacementKind } from "./placement.js";
-export type { DeprovisionResult, ProvisionedTenant, ProvisionerOptions, TenantInfo } from "./provisioner.js";
+export type {
+  DeprovisionResult,
+  ProvisionedTenant,
+  ProvisionerOptions,
+  RelocateResult,
+  TenantInfo,
+  TenantMove,
+} from "./provisioner.js";
 export { Provisioner } from "./provisioner.js";
 export { ProvisionerError, ProvisionerErrorCode } from "./provisioner-error.js";
+export type { CopiedStreams } from "./stream-copy.js";
+export { copyTenantStreams } from "./stream-copy.js";
 export type { RemovedResources } from "./tenant-resources.js";
 export { createTenantResources, openJetStream, removeTenantResources } from "./tenant-resources.js";
 export type { TenantPlanInput, TenantSpecInput } from "./tenant-spec.js";

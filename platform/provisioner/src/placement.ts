@@ -15,6 +15,13 @@ export interface PlacementOptions {
    * @default 50
    */
   dedicatedThreshold?: number;
+  /**
+   * A tenant on a dedicated server goes back to the shared one only when it has this many
+   * integrations or fewer. Lower than `dedicatedThreshold`, so a tenant hovering around the
+   * threshold is not moved back and forth (each move pauses its integrations briefly).
+   * @default 80 % of `dedicatedThreshold`, rounded down
+   */
+  sharedThreshold?: number;
 }
 
 /**
@@ -26,29 +33,42 @@ export interface PlacementOptions {
  * ```ts
  * const placement = new Placement({ dedicatedThreshold: 20 });
  * placement.decide({ integrationCount: 21 }); // "dedicated"
+ * placement.decide({ integrationCount: 18, current: "dedicated" }); // "dedicated": not down to 16 yet
  * ```
  */
 export class Placement {
   /** Integration count above which a tenant is placed on a dedicated server. */
   readonly dedicatedThreshold: number;
+  /** Integration count at or below which a dedicated tenant returns to the shared server. */
+  readonly sharedThreshold: number;
 
   /**
-   * @param options - the threshold
-   * @throws RangeError when the threshold is not a non-negative integer
+   * @param options - the thresholds
+   * @throws RangeError when a threshold is not a non-negative integer, or `sharedThreshold` is
+   *   above `dedicatedThreshold`
    */
   constructor(options: PlacementOptions = {}) {
     const threshold = options.dedicatedThreshold ?? DEFAULT_DEDICATED_THRESHOLD;
     if (!Number.isInteger(threshold) || threshold < 0) {
       throw new RangeError(`dedicatedThreshold must be a non-negative integer, got ${threshold}`);
     }
+    const back = options.sharedThreshold ?? Math.floor(threshold * 0.8);
+    if (!Number.isInteger(back) || back < 0 || back > threshold) {
+      throw new RangeError(
+        `sharedThreshold must be an integer from 0 to dedicatedThreshold (${threshold}), got ${back}`,
+      );
+    }
     this.dedicatedThreshold = threshold;
+    this.sharedThreshold = back;
   }
 
   /**
-   * @param tenant - the tenant's integration count
-   * @returns `"dedicated"` when the count is over the threshold, else `"shared"`
+   * @param tenant - the tenant's integration count and, for a placed tenant, where it is now
+   * @returns `"dedicated"` when the count is over `dedicatedThreshold` — or, for a tenant already
+   *   on a dedicated server, over `sharedThreshold` —, else `"shared"`
    */
-  decide(tenant: { integrationCount: number }): PlacementKind {
-    return tenant.integrationCount > this.dedicatedThreshold ? "dedicated" : "shared";
+  decide(tenant: { integrationCount: number; current?: PlacementKind }): PlacementKind {
+    const threshold = tenant.current === "dedicated" ? this.sharedThreshold : this.dedicatedThreshold;
+    return tenant.integrationCount > threshold ? "dedicated" : "shared";
   }
 }

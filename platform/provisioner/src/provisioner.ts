@@ -15,6 +15,7 @@ import { nativeKeyPair } from "./native-key-pair.js";
 import type { OperatorKeys } from "./operator-keys.js";
 import { Placement, type PlacementKind } from "./placement.js";
 import { ProvisionerError } from "./provisioner-error.js";
+import { type CopiedStreams, copyTenantStreams } from "./stream-copy.js";
 import {
   createTenantResources,
   openJetStream,
@@ -71,6 +72,19 @@ export interface ProvisionedTenant {
 
 /** A tenant record without its signing seed: safe to log and return from an API. */
 export type TenantInfo = Omit<TenantRecord, "signingKeySeed">;
+
+/** One move of a tenant's account between servers. */
+export interface TenantMove extends CopiedStreams {
+  /** Where it was. */
+  from: PlacementKind;
+  /** Where it is now. */
+  to: PlacementKind;
+  /** How long the move took, copy included. */
+  durationMs: number;
+}
+
+/** What {@link Provisioner.relocate} returns: the record, and the move when there was one. */
+export type RelocateResult = TenantInfo & { moved?: TenantMove };
 
 /** What {@link Provisioner.deprovision} removed. */
 export interface DeprovisionResult extends RemovedResources {
@@ -268,17 +282,25 @@ export class Provisioner {
 
   /**
    * Records a tenant's new integration count and moves its account when placement now says
-   * otherwise: the account and baseline resources are created on the target server, then removed
-   * from the old one. Creds stay valid (every server trusts the same operator); workers reconnect
-   * to the returned `serverUrl`. Stream contents are not copied: drain the tenant's workers first.
+   * otherwise (see {@link Placement.decide}: a dedicated tenant returns only at or below the
+   * shared threshold). The account and baseline resources are created on the target server,
+   * every stream of the account — work-queue backlogs, dead letters, KV buckets, object stores —
+   * is copied there with its messages ({@link copyTenantStreams}), and only then is everything
+   * removed from the old server. Creds stay valid (every server trusts the same operator);
+   * workers reconnect to the returned `serverUrl`.
+   *
+   * Stop the tenant's workers first and start them again afterwards (the orchestrator's
+   * `moveTenant` does both): what a running worker publishes or acknowledges on the old server
+   * during the copy would be missed or delivered again. When a step fails, the tenant stays
+   * where it was, with everything it had; calling `relocate` again starts the copy afresh.
    *
    * @param tenantId - the tenant
    * @param integrationCount - its current number of integrations
-   * @returns the updated record (without secrets)
+   * @returns the updated record (without secrets), and what was moved when it moved
    * @throws ProvisionerError `TENANT_NOT_FOUND`, `JETSTREAM_UNAVAILABLE`, `PLACEMENT_UNAVAILABLE`,
    *   `CLAIMS_REJECTED`, `RESOURCE_FAILED`
    */
-  async relocate(tenantId: string, integrationCount: number): Promise<TenantInfo> {
+  async relocate(tenantId: string, integrationCount: number): Promise<RelocateResult> {
     const count = parseTenantInput(
       TenantSpec.shape.integrationCount,
       integrationCount,
@@ -287,27 +309,49 @@ export class Provisioner {
     return this.#exclusive(tenantId, async () => {
       const record = await this.#require(tenantId);
       record.integrationCount = count;
-      const target = this.#decide(count);
+      const target = this.#decide(count, record.placement);
+      let moved: TenantMove | undefined;
       if (target !== record.placement) {
+        const started = performance.now();
         const from = await this.#endpointOf(record);
         const to = await this.#endpoint(tenantId, target);
         await this.#admit(record, record.plan, to);
         await this.#pushAccount(record, to);
         await this.#prepareAccount(record, to);
         // Workers still connected to the old server may use up maxConnections; one more lets
-        // the provisioner in to clean up. The account is deleted there right after.
+        // the provisioner in to copy and clean up. The account is deleted there right after.
         await this.#pushAccount(record, from, { connectionHeadroom: 1 });
+        const copied = await this.#asTenant(record, (source) =>
+          this.#asTenant({ ...record, serverUrl: to.url }, (dest) =>
+            copyTenantStreams(source, dest, tenantId),
+          ),
+        );
         await this.#asTenant(record, (nc) => removeTenantResources(nc, tenantId));
         await this.#deleteAccount(record, from);
         if (record.placement === "dedicated") await this.#releaseDedicated(tenantId, from);
-        this.#log.info({ tenantId, from: record.placement, to: target, url: to.url }, "tenant relocated");
+        moved = {
+          from: record.placement,
+          to: target,
+          ...copied,
+          durationMs: Math.round(performance.now() - started),
+        };
+        this.#log.info({ tenantId, url: to.url, ...moved }, "tenant relocated");
         record.placement = target;
         record.serverUrl = to.url;
       }
       record.updatedAt = new Date().toISOString();
       await this.#store.put(record);
-      return publicInfo(record);
+      return moved === undefined ? publicInfo(record) : { ...publicInfo(record), moved };
     });
+  }
+
+  /**
+   * Where `tenantId` would be placed with `integrationCount` integrations, without moving it.
+   * @returns the placement, or `undefined` when the tenant is not provisioned
+   */
+  async placementFor(tenantId: string, integrationCount: number): Promise<PlacementKind | undefined> {
+    const record = await this.#store.get(tenantId);
+    return record === undefined ? undefined : this.#decide(integrationCount, record.placement);
   }
 
   /**
@@ -326,8 +370,11 @@ export class Provisioner {
     await Promise.all(connections.map(async (nc) => (await nc.catch(() => undefined))?.close()));
   }
 
-  #decide(integrationCount: number): PlacementKind {
-    return this.#dedicated === undefined ? "shared" : this.#placement.decide({ integrationCount });
+  #decide(integrationCount: number, current?: PlacementKind): PlacementKind {
+    if (this.#dedicated === undefined) return "shared";
+    return this.#placement.decide(
+      current === undefined ? { integrationCount } : { integrationCount, current },
+    );
   }
 
   async #endpoint(tenantId: string, placement: PlacementKind): Promise<NatsEndpoint> {

@@ -142,10 +142,12 @@ export async function openJetStream(
   }
 }
 
-async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
+/** Runs `run`; a failure becomes `RESOURCE_FAILED` saying what could not be done (a ProvisionerError passes through). */
+export async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
+    if (error instanceof ProvisionerError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new ProvisionerError("RESOURCE_FAILED", `could not ${what}: ${reason}`, { cause: error });
   }

@@ -1,0 +1,171 @@
+import {
+  type JetStreamClient,
+  type JetStreamManager,
+  jetstream,
+  type StreamConfig,
+} from "@nats-io/jetstream";
+import { headers, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
+import { ProvisionerError } from "./provisioner-error.js";
+import { step as attempt, openJetStream } from "./tenant-resources.js";
+
+/** What {@link copyTenantStreams} carried over. */
+export interface CopiedStreams {
+  /** Streams re-created on the target (KV buckets and object stores included: each is a stream). */
+  streams: number;
+  /** Messages copied. */
+  messages: number;
+  /** Payload bytes copied (headers not counted). */
+  bytes: number;
+}
+
+/** Publishes awaiting their acknowledgement at once while copying. */
+const PUBLISH_WINDOW = 256;
+
+/**
+ * Headers that state an expectation about the stream a message was first published to (its
+ * last sequence, last message id). They held then; on the target the sequences differ, so they
+ * are not carried over.
+ */
+const EXPECTATION_HEADER = /^nats-expected-/i;
+const MSG_ID_HEADER = "Nats-Msg-Id";
+
+/**
+ * Copies every stream of a tenant's account — plain streams, KV buckets and object stores
+ * alike — from one server to another: each stream is re-created on the target with the source's
+ * configuration (replacing any stream of that name there, so a retried copy starts clean), and
+ * its messages are republished in stream order with their subjects and headers. Work-queue
+ * streams keep exactly the messages no consumer has acknowledged yet, so a backlog moves with
+ * its tenant; KV buckets keep their history and latest values, object stores their chunks.
+ *
+ * What does not move: consumers (the tenant's workers create theirs again when they start, and
+ * are then handed every message still in the stream), sequence numbers (they restart at 1) and
+ * stored times (a stream's `max_age` counts from the copy). Streams that mirror or source others
+ * are re-created and fill from their origins. Nothing should publish to or consume from the
+ * source while it runs: stop the tenant's workers first.
+ *
+ * A message carrying a `Nats-Msg-Id` keeps it, so the target's duplicate window knows it; one
+ * the target already took as a duplicate (two messages of a stream may share an id when they
+ * were published further apart than its window) is published again without the id — never lost.
+ *
+ * @param from - a connection to the source server with the tenant's credentials
+ * @param to - a connection to the target server with the tenant's credentials
+ * @param tenantId - for error messages
+ * @returns how many streams, messages and bytes were copied
+ * @throws ProvisionerError `RESOURCE_FAILED` naming the stream that could not be read, created
+ *   or written, `JETSTREAM_UNAVAILABLE` when the target account has no JetStream
+ */
+export async function copyTenantStreams(
+  from: NatsConnection,
+  to: NatsConnection,
+  tenantId: string,
+): Promise<CopiedStreams> {
+  const copied: CopiedStreams = { streams: 0, messages: 0, bytes: 0 };
+  const source = await openJetStream(from, tenantId);
+  if (source === undefined) return copied;
+  const target = await openJetStream(to, tenantId);
+  const configs = await attempt(`list the streams of tenant "${tenantId}"`, async () => {
+    const found: StreamConfig[] = [];
+    for await (const info of source.streams.list()) found.push(info.config);
+    return found;
+  });
+  if (configs.length === 0) return copied;
+  if (target === undefined) {
+    throw new ProvisionerError(
+      "JETSTREAM_UNAVAILABLE",
+      `cannot move the streams of tenant "${tenantId}": its account has no JetStream on the target server`,
+    );
+  }
+  const js = jetstream(to);
+  for (const config of configs) {
+    const fillsItself = config.mirror !== undefined || (config.sources?.length ?? 0) > 0;
+    await recreate(target, { ...config, sealed: false }, tenantId);
+    if (!fillsItself) {
+      const { messages, bytes } = await copyMessages(source, js, config.name, tenantId);
+      copied.messages += messages;
+      copied.bytes += bytes;
+    }
+    if (config.sealed) {
+      // The client's update type has no `sealed`; the server's STREAM.UPDATE takes the full config.
+      await attempt(`seal stream "${config.name}" of tenant "${tenantId}" again`, async () => {
+        const reply = await to.request(`$JS.API.STREAM.UPDATE.${config.name}`, JSON.stringify(config));
+        const answer = reply.json<{ error?: { description: string } }>();
+        if (answer.error) throw new Error(answer.error.description);
+      });
+    }
+    copied.streams += 1;
+  }
+  return copied;
+}
+
+async function recreate(jsm: JetStreamManager, config: StreamConfig, tenantId: string): Promise<void> {
+  const what = `stream "${config.name}" of tenant "${tenantId}"`;
+  await attempt(`replace ${what} on the target`, async () => {
+    const exists = await jsm.streams.info(config.name).then(
+      () => true,
+      () => false,
+    );
+    if (exists) await jsm.streams.delete(config.name);
+  });
+  await attempt(`create ${what} on the target`, () => jsm.streams.add(config));
+}
+
+/** Walks the source stream in order (skipping deleted sequences) and republishes each message. */
+async function copyMessages(
+  source: JetStreamManager,
+  js: JetStreamClient,
+  stream: string,
+  tenantId: string,
+): Promise<{ messages: number; bytes: number }> {
+  let messages = 0;
+  let bytes = 0;
+  const window = new Set<Promise<void>>();
+  const publish = async (subject: string, data: Uint8Array, hdrs: MsgHdrs | undefined) => {
+    const ack = await js.publish(subject, data, hdrs === undefined ? {} : { headers: hdrs });
+    if (ack.duplicate && hdrs?.has(MSG_ID_HEADER)) {
+      hdrs.delete(MSG_ID_HEADER);
+      await js.publish(subject, data, { headers: hdrs });
+    }
+  };
+  let seq = 1;
+  for (;;) {
+    // MSG.GET with `next_by_subj` answers the first message at or after `seq`: one request per
+    // message however many sequences were deleted in between (nats-server 2.9 and later).
+    const query: { seq: number; next_by_subj: string } = { seq, next_by_subj: ">" };
+    const message = await attempt(`read stream "${stream}" of tenant "${tenantId}" at ${seq}`, () =>
+      source.streams.getMessage(stream, query),
+    );
+    if (message === null) break;
+    const published = publish(message.subject, message.data, carriedHeaders(message.header)).catch(
+      (error: unknown) => {
+        throw new ProvisionerError(
+          "RESOURCE_FAILED",
+          `could not write message ${message.seq} of stream "${stream}" of tenant "${tenantId}" to the target: ${describe(error)}`,
+          { cause: error },
+        );
+      },
+    );
+    window.add(published);
+    void published.then(
+      () => window.delete(published),
+      () => undefined,
+    );
+    if (window.size >= PUBLISH_WINDOW) await Promise.race(window);
+    messages += 1;
+    bytes += message.data.length;
+    seq = message.seq + 1;
+  }
+  await Promise.all(window);
+  return { messages, bytes };
+}
+
+function carriedHeaders(source: MsgHdrs): MsgHdrs | undefined {
+  const keys = source.keys().filter((key) => !EXPECTATION_HEADER.test(key));
+  if (keys.length === 0) return undefined;
+  const carried = headers();
+  for (const key of keys) for (const value of source.values(key)) carried.append(key, value);
+  return carried;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
