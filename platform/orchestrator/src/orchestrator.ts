@@ -120,6 +120,7 @@ export class Orchestrator {
   readonly #workers = new Map<string, TenantWorker>();
   readonly #queues = new Map<string, Promise<void>>();
   readonly #overQuota = new Set<string>();
+  readonly #moving = new Set<string>();
   readonly #logs: LogShipper;
   #timer: NodeJS.Timeout | undefined;
   #stopping = false;
@@ -167,6 +168,9 @@ export class Orchestrator {
    * @throws Error when the integration does not run now
    */
   async deadLetters(tenantId: string, name: string, request: DeadLetterRequest): Promise<unknown> {
+    if (this.#moving.has(tenantId)) {
+      throw new Error("the tenant is moving to other NATS servers; try again in a few seconds");
+    }
     const worker = this.#workers.get(tenantId);
     if (!worker?.runs(name)) throw new NotRunningError(`integration ${name} is not running; start it first`);
     return worker.ask({ type: "dlq", name, ...request });
@@ -186,13 +190,65 @@ export class Orchestrator {
    * tenant are applied one at a time, in order.
    */
   reconcile(tenantId: string): Promise<void> {
+    return this.#serially(tenantId, () => this.#reconcile(tenantId)).catch((error: unknown) => {
+      this.#logger.error({ tenantId, error: (error as Error).message }, "reconcile failed");
+    });
+  }
+
+  /**
+   * Moves a tenant to other NATS servers without losing a message: its worker drains and exits
+   * (sources stop; whatever is queued stays in JetStream), `move` runs while nothing of the
+   * tenant's is connected — the provisioner's `relocate` copies the account's streams to the
+   * new server there —, then a new worker starts (asking `connections` again, which now
+   * answers the new server) and runs the tenant's integrations, picking up the queued messages.
+   * Their status reads `restarting` meanwhile, and dead-letter requests answer "try again".
+   * When `move` fails, the worker starts again where it was and the error is thrown.
+   *
+   * @param tenantId - the tenant
+   * @param reason - shown in the integrations' status while it moves
+   * @param move - moves the tenant's account; its result is returned
+   */
+  moveTenant<T>(tenantId: string, reason: string, move: () => Promise<T>): Promise<T> {
+    return this.#serially(tenantId, async () => {
+      const worker = this.#workers.get(tenantId);
+      this.#moving.add(tenantId);
+      let moved: { value: T } | { error: unknown };
+      try {
+        if (worker) {
+          this.#workers.delete(tenantId);
+          for (const name of worker.names()) {
+            await this.#writeStatus(tenantId, worker, {
+              name,
+              version: null,
+              state: "restarting",
+              error: reason,
+            });
+          }
+          await worker.shutdown();
+        }
+        moved = { value: await move() };
+      } catch (error) {
+        moved = { error };
+      } finally {
+        this.#moving.delete(tenantId);
+      }
+      await this.#reconcile(tenantId);
+      if ("error" in moved) throw moved.error;
+      return moved.value;
+    });
+  }
+
+  /** Runs `work` after every earlier change of the tenant has settled; changes never interleave. */
+  #serially<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
     const previous = this.#queues.get(tenantId) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.#reconcile(tenantId))
-      .catch((error: unknown) => {
-        this.#logger.error({ tenantId, error: (error as Error).message }, "reconcile failed");
-      });
-    this.#queues.set(tenantId, next);
+    const next = previous.then(work);
+    this.#queues.set(
+      tenantId,
+      next.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
     return next;
   }
 
@@ -311,7 +367,9 @@ export class Orchestrator {
 
   async #onStatus(tenantId: string, worker: TenantWorker, message: FromWorker): Promise<void> {
     if (message.type !== "status") return;
-    await this.#writeStatus(tenantId, worker, message);
+    // A worker draining for a move reports its integrations stopped; they are restarting.
+    const moving = this.#moving.has(tenantId) && message.state === "stopped";
+    if (!moving) await this.#writeStatus(tenantId, worker, message);
     const delta = message.acceptedSinceLast ?? 0;
     if (delta === 0) return;
     await this.#db.query(

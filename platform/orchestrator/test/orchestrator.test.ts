@@ -262,6 +262,56 @@ describe("orchestrator", { timeout: 90_000 }, () => {
     await expect.poll(async () => (await delivered(h)).length, wait).toBe(3);
   });
 
+  it("moves a tenant: drains its worker, runs the move with nothing connected, starts a new worker", async () => {
+    const m = await tenant("mu");
+    await deploy(m, "moving", spec(m, "moving"));
+    await expect.poll(async () => (await status(m, "moving"))?.state, wait).toBe("running");
+    const before = orchestrator.workers().find((w) => w.tenantId === m.tenantId);
+    const seen: { workers: number; state: string | undefined; dlq: string }[] = [];
+    const result = await orchestrator.moveTenant(
+      m.tenantId,
+      "moving to a dedicated NATS server",
+      async () => {
+        const dlq = await orchestrator.deadLetters(m.tenantId, "moving", { op: "list" }).then(
+          () => "answered",
+          (error: Error) => error.message,
+        );
+        seen.push({
+          workers: orchestrator.workers().filter((w) => w.tenantId === m.tenantId).length,
+          state: (await status(m, "moving"))?.state,
+          dlq,
+        });
+        return "moved";
+      },
+    );
+    expect(result).toBe("moved");
+    expect(seen).toEqual([
+      {
+        workers: 0,
+        state: "restarting",
+        dlq: expect.stringMatching(/moving to other NATS servers; try again/),
+      },
+    ]);
+    const after = orchestrator.workers().find((w) => w.tenantId === m.tenantId);
+    expect(after?.pid).not.toBe(before?.pid);
+    expect(after?.integrations).toEqual({ moving: 1 });
+    await drop(m, 3);
+    await expect.poll(async () => (await delivered(m)).length, wait).toBe(3);
+    await expect.poll(async () => (await status(m, "moving"))?.state, wait).toBe("running");
+
+    // A move that fails leaves the tenant running where it was, and says why.
+    await expect(
+      orchestrator.moveTenant(m.tenantId, "moving", async () => {
+        throw new Error("the target server is full");
+      }),
+    ).rejects.toThrow("the target server is full");
+    expect(orchestrator.workers().find((w) => w.tenantId === m.tenantId)?.integrations).toEqual({
+      moving: 1,
+    });
+    await drop(m, 2, 3);
+    await expect.poll(async () => (await delivered(m)).length, wait).toBe(5);
+  });
+
   it("pauses a tenant's sources once its plan's daily message quota is used up", async () => {
     const f = await tenant("zeta");
     const patched = await platform.api.inject({
