@@ -34,8 +34,19 @@ export interface StartPlatformOptions {
    * @default "accounts"
    */
   isolation?: "accounts" | "shared";
-  /** How often NATS accounts of deleted tenants are removed (`accounts` isolation). @default 10000 */
+  /**
+   * How often tenant accounts are reconciled (`accounts` isolation): accounts of deleted tenants
+   * are removed, and tenants whose integration count crossed a threshold are moved.
+   * @default 10000
+   */
   sweepIntervalMs?: number;
+  /**
+   * A tenant with more integrations than this gets a nats-server of its own (`accounts`
+   * isolation): it is moved there with everything queued in its streams, its workers paused
+   * for the move. It returns to the shared server at 80 % of the threshold.
+   * @default 50
+   */
+  dedicatedThreshold?: number;
   /** Requests per key and window the API allows. @default 600 per minute */
   rateLimit?: RateLimitOptions;
   /** JetStream ack wait of the workers. @default 30000 */
@@ -117,26 +128,60 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     stack.push(() => db.end());
     let connections: OrchestratorOptions["connections"];
+    let stopReconciling: (() => Promise<void>) | undefined;
     let natsDescription: string;
     if (isolation === "accounts") {
-      const accounts = await startTenantAccounts(join(options.dataDir, "nats"), logger);
+      const accounts = await startTenantAccounts({
+        dir: join(options.dataDir, "nats"),
+        logger,
+        ...(options.dedicatedThreshold === undefined
+          ? {}
+          : { dedicatedThreshold: options.dedicatedThreshold }),
+      });
       stack.push(() => accounts.stop());
       natsDescription = `${accounts.url} (operator mode: one account per tenant)`;
       connections = async (tenantId) => {
-        const { rows } = await db.query<{ plan: string }>("select plan from tenants where id = $1", [
-          tenantId,
-        ]);
-        return accounts.connection(tenantId, rows[0]?.plan ?? "free");
+        const { rows } = await db.query<{ plan: string; integrations: number }>(
+          "select plan, (select count(*)::int from integrations where tenant_id = $1) as integrations from tenants where id = $1",
+          [tenantId],
+        );
+        return accounts.connection(tenantId, rows[0]?.plan ?? "free", rows[0]?.integrations ?? 0);
       };
-      // Deleted tenants lose their NATS accounts, and every stream in them.
-      const sweep = async () => {
-        const { rows } = await db.query<{ id: string }>("select id from tenants");
-        const removed = await accounts.sweep(new Set(rows.map((r) => r.id)));
+      const reconcileAccounts = async () => {
+        // Deleted tenants lose their NATS accounts, and every stream in them.
+        const { rows: tenants } = await db.query<{ id: string }>("select id from tenants");
+        const removed = await accounts.sweep(new Set(tenants.map((r) => r.id)));
         if (removed.length > 0) logger.info({ tenants: removed }, "deprovisioned deleted tenants");
+        // Tenants that grew over the threshold (or shrank well below it) move, streams and all.
+        if (!orchestrator) return;
+        const { rows } = await db.query<{ tenant_id: string; n: number }>(
+          "select tenant_id, count(*)::int as n from integrations group by tenant_id",
+        );
+        const moves = await accounts.misplaced(new Map(rows.map((r) => [r.tenant_id, r.n])));
+        for (const { tenantId, count, to } of moves) {
+          const reason = `moving to ${to === "dedicated" ? "a dedicated" : "the shared"} NATS server (${count} integrations)`;
+          logger.info({ tenantId, to, integrations: count }, reason);
+          const result = await orchestrator.moveTenant(tenantId, reason, () =>
+            accounts.relocate(tenantId, count),
+          );
+          logger.info({ tenantId, url: result.serverUrl, ...result.moved }, "tenant moved");
+        }
       };
+      let reconciling: Promise<void> | undefined;
       const timer = setInterval(() => {
-        sweep().catch((error: unknown) => logger.error({ error: String(error) }, "tenant sweep failed"));
+        reconciling ??= reconcileAccounts()
+          .catch((error: unknown) =>
+            logger.error({ error: String(error) }, "tenant account reconcile failed"),
+          )
+          .finally(() => {
+            reconciling = undefined;
+          });
       }, options.sweepIntervalMs ?? 10_000);
+      // Stopped before the orchestrator (see below), so no move starts while it stops.
+      stopReconciling = async () => {
+        clearInterval(timer);
+        await reconciling;
+      };
       stack.push(async () => clearInterval(timer));
     } else {
       const nats = services.nats as { url: string; description: string };
@@ -156,6 +201,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     });
     const started = orchestrator;
     stack.push(() => started.stop());
+    if (stopReconciling) stack.push(stopReconciling);
     return {
       url: address,
       adminToken,

@@ -3,8 +3,12 @@ import type { TenantConnection } from "@vrsky/platform-orchestrator";
 import {
   createOperator,
   JsonFileTenantStore,
+  LocalDedicatedServers,
   type OperatorNats,
+  Placement,
+  type PlacementKind,
   Provisioner,
+  type RelocateResult,
   startOperatorNats,
   type TenantPlanInput,
 } from "@vrsky/platform-provisioner";
@@ -43,33 +47,66 @@ export const NATS_PLANS: Readonly<Record<string, TenantPlanInput>> = {
 
 /** Tenants as NATS accounts on an operator-mode server this process runs. */
 export interface TenantAccounts {
-  /** The server's client URL. */
+  /** The shared server's client URL. */
   readonly url: string;
-  /** Credentials for a tenant's workers: provisions its account on first use. */
-  connection(tenantId: string, plan: string): Promise<TenantConnection>;
+  /**
+   * Credentials for a tenant's workers: provisions its account on first use (on a dedicated
+   * server when it already has more integrations than the threshold), else rotates them.
+   */
+  connection(tenantId: string, plan: string, integrationCount: number): Promise<TenantConnection>;
   /** Deprovisions every account whose tenant is not in `existing`. */
   sweep(existing: ReadonlySet<string>): Promise<string[]>;
+  /**
+   * The tenants whose placement no longer fits their integration count, and where each should go.
+   * @param counts - integrations per tenant; a tenant missing here has none
+   */
+  misplaced(
+    counts: ReadonlyMap<string, number>,
+  ): Promise<{ tenantId: string; count: number; to: PlacementKind }[]>;
+  /** Moves a tenant's account and streams (see `Provisioner.relocate`); stop its workers first. */
+  relocate(tenantId: string, count: number): Promise<RelocateResult>;
   stop(): Promise<void>;
+}
+
+/** Options of {@link startTenantAccounts}. */
+export interface TenantAccountsOptions {
+  /** Operator keys, the shared server's config and JetStream, tenant records, dedicated servers. */
+  dir: string;
+  /** Integrations above which a tenant gets its own nats-server. @default 50 */
+  dedicatedThreshold?: number;
+  logger: Logger;
 }
 
 /**
  * Starts an operator-mode nats-server under `dir` (operator keys, account JWTs and JetStream
- * data persist there, so a restart finds every tenant again) and a provisioner on it.
+ * data persist there, so a restart finds every tenant again) and a provisioner on it, with one
+ * more nats-server per tenant over the dedicated threshold (`dir/dedicated/<tenant>`).
  */
-export async function startTenantAccounts(dir: string, logger: Logger): Promise<TenantAccounts> {
+export async function startTenantAccounts(options: TenantAccountsOptions): Promise<TenantAccounts> {
+  const { dir, logger } = options;
   const operator = await createOperator({ dir: join(dir, "operator") });
   const nats: OperatorNats = await startOperatorNats({ operator, dir: join(dir, "nats") });
   const store = new JsonFileTenantStore(join(dir, "tenants.json"));
-  const provisioner = new Provisioner({ operator, shared: nats, store, logger });
+  const dedicated = new LocalDedicatedServers({ operator, dir: join(dir, "dedicated") });
+  const provisioner = new Provisioner({
+    operator,
+    shared: nats,
+    store,
+    dedicated,
+    placement: new Placement(
+      options.dedicatedThreshold === undefined ? {} : { dedicatedThreshold: options.dedicatedThreshold },
+    ),
+    logger,
+  });
   return {
     url: nats.url,
-    async connection(tenantId, plan) {
+    async connection(tenantId, plan, integrationCount) {
       const limits = NATS_PLANS[plan] ?? NATS_PLANS.free;
       const known = await provisioner.tenant(tenantId);
       // A worker (re)starting gets fresh credentials; the previous ones are revoked.
       const tenant = known
         ? await provisioner.rotateUserCreds(tenantId)
-        : await provisioner.provision({ id: tenantId, plan: limits as TenantPlanInput });
+        : await provisioner.provision({ id: tenantId, plan: limits as TenantPlanInput, integrationCount });
       return { url: tenant.url, creds: tenant.creds };
     },
     async sweep(existing) {
@@ -81,8 +118,19 @@ export async function startTenantAccounts(dir: string, logger: Logger): Promise<
       }
       return removed;
     },
+    async misplaced(counts) {
+      const moves: { tenantId: string; count: number; to: PlacementKind }[] = [];
+      for (const record of await store.list()) {
+        const count = counts.get(record.id) ?? 0;
+        const to = await provisioner.placementFor(record.id, count);
+        if (to !== undefined && to !== record.placement) moves.push({ tenantId: record.id, count, to });
+      }
+      return moves;
+    },
+    relocate: (tenantId, count) => provisioner.relocate(tenantId, count),
     async stop() {
       await provisioner.close();
+      await dedicated.close();
       await nats.stop();
     },
   };

@@ -68,6 +68,12 @@ With --tenant it also creates a tenant with a key for every scope and logs the C
       options: ["accounts", "shared"],
       default: "accounts",
     }),
+    "dedicated-threshold": Flags.integer({
+      description:
+        "With --isolation accounts: a tenant with more integrations than this is moved, streams and all, to a nats-server of its own (back to the shared one at 80 %).",
+      default: 50,
+      min: 0,
+    }),
     tenant: Flags.string({
       description: 'Also create this tenant and log the CLI in to it (profile "local").',
     }),
@@ -92,6 +98,7 @@ With --tenant it also creates a tenant with a key for every scope and logs the C
           host: flags.host,
           database: flags.database,
           isolation: flags.isolation as "accounts" | "shared",
+          dedicatedThreshold: flags["dedicated-threshold"],
           ...(token ? { adminToken: token } : {}),
           ...(flags.prefer ? { prefer: flags.prefer as "url" | "docker" | "local" } : {}),
           logger: pino({ level: this.jsonEnabled() ? "silent" : "warn" }, destination(2)),
