@@ -110,6 +110,10 @@ describe("dedicated local servers", () => {
       const batch = await consumer.fetch({ max_messages: 10, expires: 2_000 });
       for await (const m of batch) if ([0, 3, 4, 8].includes(m.seq - 1)) m.ack();
       await before.flush();
+      // A sparse one (read by next_by_subj rather than in batches): 3 of 12 left, far apart.
+      await jsm.streams.add({ name: "SPARSE", subjects: ["sparse"], retention: "workqueue" });
+      for (let i = 0; i < 12; i++) await js.publish("sparse", `s-${i}`);
+      for (let seq = 2; seq <= 11; seq++) if (seq !== 6) await jsm.streams.deleteMessage("SPARSE", seq);
       // Dead letters: headers (ids, reasons) and a retention the copy keeps.
       await jsm.streams.add({ name: "DLQ", subjects: ["dlq.>"], max_age: nanos(7 * 24 * 3600_000) });
       for (let i = 0; i < 3; i++) {
@@ -136,7 +140,7 @@ describe("dedicated local servers", () => {
       const moved = await provisioner.relocate("busy", 80);
 
       expect(moved).toMatchObject({ placement: "dedicated", moved: { from: "shared", to: "dedicated" } });
-      expect(moved.moved?.streams).toBe(6); // INBOX, WORK, DLQ, REPLAYS, KV_state, OBJ_blobs
+      expect(moved.moved?.streams).toBe(7); // INBOX, WORK, SPARSE, DLQ, REPLAYS, KV_state, OBJ_blobs
       const after = await connections.open(moved.serverUrl, tenant.creds);
       const jsmAfter = await jetstreamManager(after);
       const jsAfter = jetstream(after);
@@ -151,6 +155,9 @@ describe("dedicated local servers", () => {
         m.ack();
       }
       expect(jobs).toEqual(["job-1", "job-2", "job-5", "job-6", "job-7", "job-9"]);
+      const sparse = await jsmAfter.streams.info("SPARSE");
+      expect(sparse.state.messages).toBe(3);
+      expect((await jsmAfter.streams.getMessage("SPARSE", { seq: 2 }))?.string()).toBe("s-5");
       const dlq = await jsmAfter.streams.info("DLQ");
       expect(dlq.config.max_age).toBe(nanos(7 * 24 * 3600_000));
       expect(dlq.state.messages).toBe(3);
@@ -167,8 +174,8 @@ describe("dedicated local servers", () => {
       expect(history).toEqual(["1", "2", "3"]);
       const objAfter = await new Objm(after).open("blobs");
       expect(await objAfter.getBlob("big.bin")).toEqual(blob);
-      // WORK 6, DLQ 3, REPLAYS 2, KV 5 (cursor ×3, gone put and delete), the object 3 chunks + 1 meta.
-      expect(moved.moved?.messages).toBe(6 + 3 + 2 + 5 + 4);
+      // WORK 6, SPARSE 3, DLQ 3, REPLAYS 2, KV 5 (cursor ×3, gone put and delete), the object 3 chunks + 1 meta.
+      expect(moved.moved?.messages).toBe(6 + 3 + 3 + 2 + 5 + 4);
     } finally {
       await provisioner.deprovision("busy");
     }

@@ -2,6 +2,7 @@ import {
   type JetStreamClient,
   type JetStreamManager,
   jetstream,
+  type StoredMsg,
   type StreamConfig,
 } from "@nats-io/jetstream";
 import { headers, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
@@ -109,7 +110,15 @@ async function recreate(jsm: JetStreamManager, config: StreamConfig, tenantId: s
   await attempt(`create ${what} on the target`, () => jsm.streams.add(config));
 }
 
-/** Walks the source stream in order (skipping deleted sequences) and republishes each message. */
+/** Messages read at once where a stream is dense. */
+const READ_BATCH = 128;
+
+/**
+ * Walks the source stream in order (skipping deleted sequences) and republishes each message.
+ * Where most sequences still hold a message — a backlog, a KV bucket — it reads batches of
+ * sequences at once; a sparse stream (a work queue acknowledged out of order) is walked with
+ * `next_by_subj`, one request per message however many sequences were deleted in between.
+ */
 async function copyMessages(
   source: JetStreamManager,
   js: JetStreamClient,
@@ -119,31 +128,8 @@ async function copyMessages(
   let messages = 0;
   let bytes = 0;
   const window = new Set<Promise<void>>();
-  const publish = async (subject: string, data: Uint8Array, hdrs: MsgHdrs | undefined) => {
-    const ack = await js.publish(subject, data, hdrs === undefined ? {} : { headers: hdrs });
-    if (ack.duplicate && hdrs?.has(MSG_ID_HEADER)) {
-      hdrs.delete(MSG_ID_HEADER);
-      await js.publish(subject, data, { headers: hdrs });
-    }
-  };
-  let seq = 1;
-  for (;;) {
-    // MSG.GET with `next_by_subj` answers the first message at or after `seq`: one request per
-    // message however many sequences were deleted in between (nats-server 2.9 and later).
-    const query: { seq: number; next_by_subj: string } = { seq, next_by_subj: ">" };
-    const message = await attempt(`read stream "${stream}" of tenant "${tenantId}" at ${seq}`, () =>
-      source.streams.getMessage(stream, query),
-    );
-    if (message === null) break;
-    const published = publish(message.subject, message.data, carriedHeaders(message.header)).catch(
-      (error: unknown) => {
-        throw new ProvisionerError(
-          "RESOURCE_FAILED",
-          `could not write message ${message.seq} of stream "${stream}" of tenant "${tenantId}" to the target: ${describe(error)}`,
-          { cause: error },
-        );
-      },
-    );
+  const copy = async (message: StoredMsg) => {
+    const published = republish(js, message, stream, tenantId);
     window.add(published);
     void published.then(
       () => window.delete(published),
@@ -152,10 +138,54 @@ async function copyMessages(
     if (window.size >= PUBLISH_WINDOW) await Promise.race(window);
     messages += 1;
     bytes += message.data.length;
+  };
+  const read = (query: { seq: number } | { seq: number; next_by_subj: string }) =>
+    attempt(`read stream "${stream}" of tenant "${tenantId}" at ${query.seq}`, () =>
+      source.streams.getMessage(stream, query),
+    );
+  const { state } = await attempt(`read the state of stream "${stream}" of tenant "${tenantId}"`, () =>
+    source.streams.info(stream),
+  );
+  let seq = Math.max(1, state.first_seq);
+  if (state.messages > 0 && state.messages * 2 >= state.last_seq - state.first_seq + 1) {
+    for (; seq <= state.last_seq; seq += READ_BATCH) {
+      const batch = Array.from({ length: Math.min(READ_BATCH, state.last_seq - seq + 1) }, (_, i) => seq + i);
+      for (const message of await Promise.all(batch.map((at) => read({ seq: at })))) {
+        if (message !== null) await copy(message);
+      }
+    }
+  }
+  // MSG.GET with `next_by_subj` answers the first message at or after `seq` (nats-server 2.9+).
+  for (;;) {
+    const message = await read({ seq, next_by_subj: ">" });
+    if (message === null) break;
+    await copy(message);
     seq = message.seq + 1;
   }
   await Promise.all(window);
   return { messages, bytes };
+}
+
+async function republish(
+  js: JetStreamClient,
+  message: StoredMsg,
+  stream: string,
+  tenantId: string,
+): Promise<void> {
+  const hdrs = carriedHeaders(message.header);
+  try {
+    const ack = await js.publish(message.subject, message.data, hdrs === undefined ? {} : { headers: hdrs });
+    if (ack.duplicate && hdrs?.has(MSG_ID_HEADER)) {
+      hdrs.delete(MSG_ID_HEADER);
+      await js.publish(message.subject, message.data, { headers: hdrs });
+    }
+  } catch (error) {
+    throw new ProvisionerError(
+      "RESOURCE_FAILED",
+      `could not write message ${message.seq} of stream "${stream}" of tenant "${tenantId}" to the target: ${describe(error)}`,
+      { cause: error },
+    );
+  }
 }
 
 function carriedHeaders(source: MsgHdrs): MsgHdrs | undefined {
