@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { encodeUser } from "@nats-io/jwt";
 import { Kvm } from "@nats-io/kv";
 import { createAccount, createUser } from "@nats-io/nkeys";
@@ -181,10 +181,38 @@ describe("plan limits", () => {
     );
   });
 
-  it("refuses a connection over maxConnections", async () => {
-    const tenant = await provisioner.provision({ id: "limited", plan: { ...TEST_PLAN, maxConnections: 1 } });
-    await connections.open(tenant.url, tenant.creds);
+  it("refuses a connection over maxConnections plus room for JetStream's internal clients", async () => {
+    const plan = { ...TEST_PLAN, maxConnections: 1, maxStreams: 1, maxConsumers: 1 };
+    const tenant = await provisioner.provision({ id: "limited", plan });
+    // 1 + 2 × (1 stream + 1 consumer): the room nats-server's internal clients need.
+    for (let i = 0; i < 5; i++) await connections.open(tenant.url, tenant.creds);
     await expect(connections.open(tenant.url, tenant.creds)).rejects.toThrow();
+  });
+
+  it("keeps every stream working when the account JWT changes while the account is busy", async () => {
+    // More streams and consumers than user connections: nats-server counts their internal
+    // clients when it applies an updated JWT, and would close those over a bare connection limit.
+    const plan = { ...TEST_PLAN, maxConnections: 2, maxStreams: 5, maxConsumers: 5 };
+    const tenant = await provisioner.provision({ id: "limited", plan });
+    const nc = await connections.open(tenant.url, tenant.creds);
+    const jsm = await jetstreamManager(nc);
+    for (let i = 0; i < 5; i++) {
+      await jsm.streams.add({ name: `S${i}`, subjects: [`s${i}`] });
+      await jsm.consumers.add(`S${i}`, { durable_name: "c", ack_policy: AckPolicy.Explicit });
+    }
+    const rotated = await provisioner.rotateUserCreds("limited"); // pushes an updated account JWT
+    const js = jetstream(await connections.open(rotated.url, rotated.creds));
+    const answered: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const ack = js.publish(`s${i}`, "after the update", { timeout: 2_000 });
+      answered.push(
+        await ack.then(
+          (a) => a.stream,
+          (error: Error) => `S${i}: ${error.message}`,
+        ),
+      );
+    }
+    expect(answered).toEqual(["S0", "S1", "S2", "S3", "S4"]);
   });
 
   it("raises the limits in place with updatePlan", async () => {

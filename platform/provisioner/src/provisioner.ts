@@ -412,7 +412,20 @@ export class Provisioner {
   ): Promise<void> {
     const { plan } = record;
     const headroom = options.connectionHeadroom ?? 0;
-    const maxConnections = plan.maxConnections === UNLIMITED ? UNLIMITED : plan.maxConnections + headroom;
+    // nats-server counts an account's internal JetStream clients (up to two per stream, one per
+    // consumer) against its connection limit when it applies an updated account JWT, and closes
+    // those over it: the streams they serve answer "no responders" until the server restarts
+    // (nats-server#6766, #7258; seen on 2.9). Every update — new creds, a plan, a move — would
+    // break a busy tenant's streams, so the JWT's limit leaves room for two internal clients per
+    // stream and per consumer the plan allows.
+    const internal =
+      plan.maxStreams === UNLIMITED || plan.maxConsumers === UNLIMITED
+        ? UNLIMITED
+        : 2 * (plan.maxStreams + plan.maxConsumers);
+    const maxConnections =
+      plan.maxConnections === UNLIMITED || internal === UNLIMITED
+        ? UNLIMITED
+        : plan.maxConnections + internal + headroom;
     const jwt = await this.#operator.encodeAccount(
       record.id,
       record.accountPublicKey,
