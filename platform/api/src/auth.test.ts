@@ -40,6 +40,9 @@ const ENDPOINTS: { method: InjectOptions["method"]; url: string; payload?: objec
   { method: "GET", url: "/v1/integrations/orders/dlq/1" },
   { method: "POST", url: "/v1/integrations/orders/dlq/replay", payload: { all: true } },
   { method: "POST", url: "/v1/integrations/orders/dlq/purge", payload: { all: true } },
+  { method: "GET", url: "/v1/secrets" },
+  { method: "PUT", url: "/v1/secrets/slack-token", payload: { value: "xoxb" } },
+  { method: "DELETE", url: "/v1/secrets/slack-token" },
 ];
 
 describe("authentication and keys", () => {
@@ -76,6 +79,7 @@ describe("authentication and keys", () => {
       route
         .replace("/v1/connectors/{name}", "/v1/connectors/some-connector")
         .replace("/v1/integrations/{name}", "/v1/integrations/orders")
+        .replace("/v1/secrets/{name}", "/v1/secrets/slack-token")
         .replace("{version}", route.includes("integrations") ? "1" : "1.0.0")
         .replace("{seq}", "1");
     expect(documented.map(toTemplate).filter((r) => !tested.has(r))).toEqual([]);

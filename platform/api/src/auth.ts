@@ -12,6 +12,8 @@ export const Scope = z.enum([
   "keys:write",
   "integrations:read",
   "integrations:write",
+  "secrets:read",
+  "secrets:write",
 ]);
 /** A scope of a tenant API key. */
 export type Scope = z.infer<typeof Scope>;

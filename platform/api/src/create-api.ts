@@ -11,7 +11,9 @@ import { ApiError, PROBLEM_CONTENT_TYPE, zodIssues } from "./problem.js";
 import { connectorRoutes } from "./routes/connectors.js";
 import { type DeadLetterAccess, integrationRoutes } from "./routes/integrations.js";
 import { keyRoutes } from "./routes/keys.js";
+import { secretRoutes } from "./routes/secrets.js";
 import { tenantRoutes } from "./routes/tenants.js";
+import type { SecretBox } from "./secret-box.js";
 import { zodSerializerCompiler, zodSwaggerTransform, zodValidatorCompiler } from "./zod-schema-compiler.js";
 
 /** Per-key request budget. */
@@ -40,6 +42,8 @@ export interface CreateApiOptions {
   plans?: Readonly<Record<string, PlanQuota>>;
   /** Reaches running integrations' dead letters; without it the DLQ routes answer 503. */
   deadLetters?: DeadLetterAccess;
+  /** Seals tenant secrets (give the orchestrator the same key); without it the secret routes answer 503. */
+  secrets?: SecretBox;
 }
 
 /**
@@ -121,6 +125,7 @@ export async function createApi(options: CreateApiOptions): Promise<FastifyInsta
 
   tenantRoutes(app, { db, bundles: options.bundles });
   keyRoutes(app, { db });
+  secretRoutes(app, { db, box: options.secrets });
   connectorRoutes(app, { db, bundles: options.bundles });
   integrationRoutes(app, { db, plans: options.plans ?? DEFAULT_PLANS, deadLetters: options.deadLetters });
   await app.ready();

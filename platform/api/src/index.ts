@@ -36,8 +36,10 @@ export {
   LogLine,
 } from "./routes/integrations.js";
 export { ApiKey, CreateApiKey, CreatedApiKey } from "./routes/keys.js";
+export { SecretInfo, SecretName, SecretSet, SetSecret } from "./routes/secrets.js";
 export { CreateTenant, Tenant, UpdateTenant } from "./routes/tenants.js";
 export type { BreakingChange, BreakingKind } from "./schema-diff.js";
 export { BREAKING_KINDS, diffConfigSchemas } from "./schema-diff.js";
+export { SecretBox } from "./secret-box.js";
 export type { CheckedSpec } from "./spec-check.js";
 export { checkSpec, PinnedConnector, REGISTRY_PREFIX } from "./spec-check.js";

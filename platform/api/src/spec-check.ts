@@ -29,6 +29,8 @@ export interface CheckedSpec {
   name: string;
   /** Registry connectors it uses, pinned. */
   connectors: PinnedConnector[];
+  /** Names of the tenant secrets it refers to (`{ $secret: name }`), each one set. */
+  secretRefs: string[];
 }
 
 /**
@@ -36,7 +38,8 @@ export interface CheckedSpec {
  * tenant code: the spec's own schema, every built-in connector's config, and every registry
  * connector's config against the JSON Schema in its manifest. Registry references
  * (`registry:<name>` or `registry:<name>@<version>`) are pinned to an exact version and bundle.
- * `{ $secret }` references are checked for shape only (secrets are resolved by the workers);
+ * `{ $secret }` references must name a secret the tenant has set (its value stays sealed: the
+ * workers get it);
  * `{ $env }` references are refused, since a hosted worker's environment is not the tenant's.
  *
  * @param text - the spec, YAML or JSON
@@ -52,13 +55,26 @@ export async function checkSpec(
   const file = format === "json" ? "integration.json" : "integration.yaml";
   const pins = new Map<string, PinnedConnector>();
   const builtins = builtinsByName();
+  const { rows } = await scope.db.query<{ name: string }>(
+    "select name from tenant_secrets where tenant_id = $1",
+    [scope.tenantId],
+  );
+  const known = new Set(rows.map((row) => row.name));
+  const secretRefs = new Set<string>();
   try {
     const { spec, positions } = parseIntegrationSpecDocument(text, { file, format });
     await resolveIntegration(spec, {
       file,
       positions,
       env: {},
-      secrets: { get: async () => "secret-resolved-by-the-worker" },
+      secrets: {
+        get: async (key) => {
+          if (!known.has(key)) return undefined;
+          secretRefs.add(key);
+          return "sealed: resolved by the worker";
+        },
+        hint: (key) => `set it with \`vrsky secrets set ${key}\` (PUT /v1/secrets/${key}), then deploy again`,
+      },
       resolveConnector: async (ref) => {
         const builtin = builtins[ref];
         if (builtin) return builtin;
@@ -72,7 +88,7 @@ export async function checkSpec(
         return connector;
       },
     });
-    return { name: spec.name, connectors: [...pins.values()] };
+    return { name: spec.name, connectors: [...pins.values()], secretRefs: [...secretRefs].sort() };
   } catch (error) {
     if (error instanceof ConfigError) {
       const issues: ProblemIssue[] = error.issues.map((issue) => ({

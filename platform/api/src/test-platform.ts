@@ -6,6 +6,7 @@ import pg from "pg";
 import { S3BundleStore } from "./bundle-store.js";
 import { type CreateApiOptions, createApi } from "./create-api.js";
 import { migrate } from "./migrate.js";
+import { SecretBox } from "./secret-box.js";
 
 /** Postgres server the tests use; each test file gets its own database on it. */
 const SERVER_URL = process.env.VRSKY_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -50,6 +51,8 @@ export interface TestPlatform {
   api: FastifyInstance;
   databaseUrl: string;
   bundles: S3BundleStore;
+  /** The box the API seals secrets with (a random key per platform); give it to an orchestrator. */
+  secrets: SecretBox;
   /** Closes the API, the S3 client and server, and drops the database. */
   stop(): Promise<void>;
 }
@@ -67,16 +70,19 @@ export async function startTestPlatform(
   try {
     await migrate(db.url);
     const bundles = new S3BundleStore({ client, bucket: s3.bucket });
+    const secrets = new SecretBox(randomBytes(32));
     const api = await createApi({
       databaseUrl: db.url,
       bundles,
       adminToken: TEST_ADMIN_TOKEN,
+      secrets,
       ...options,
     });
     return {
       api,
       databaseUrl: db.url,
       bundles,
+      secrets,
       async stop() {
         await api.close();
         client.destroy();
@@ -110,6 +116,8 @@ export async function createTenantWithKey(
     "keys:write",
     "integrations:read",
     "integrations:write",
+    "secrets:read",
+    "secrets:write",
   ],
   name = "acme",
 ): Promise<{ tenantId: string; key: string; keyId: string }> {

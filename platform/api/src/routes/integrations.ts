@@ -300,7 +300,14 @@ export function integrationRoutes(
             return { name: req.params.name, version: row.current_version, created, changed: false };
           }
         }
-        const version = await addVersion(client, row.id, spec, format, checked.connectors);
+        const version = await addVersion(
+          client,
+          row.id,
+          spec,
+          format,
+          checked.connectors,
+          checked.secretRefs,
+        );
         await notify(client, tenantId);
         return { name: req.params.name, version, created, changed: true };
       });
@@ -489,8 +496,13 @@ export function integrationRoutes(
       const { tenantId } = tenantOf(req);
       const row = await find(tenantId, req.params.name);
       return inTransaction(db, async (client) => {
-        const { rows } = await client.query<{ spec: string; format: string; connectors: PinnedConnector[] }>(
-          "select spec, format, connectors from integration_versions where integration_id = $1 and version = $2",
+        const { rows } = await client.query<{
+          spec: string;
+          format: string;
+          connectors: PinnedConnector[];
+          secret_refs: string[];
+        }>(
+          "select spec, format, connectors, secret_refs from integration_versions where integration_id = $1 and version = $2",
           [row.id, req.body.version],
         );
         const old = rows[0];
@@ -502,7 +514,14 @@ export function integrationRoutes(
         }
         // A rollback is a new version with the old spec and its pinned connectors, so history
         // only grows and the pins keep the exact bundles that ran before.
-        const version = await addVersion(client, row.id, old.spec, old.format, old.connectors);
+        const version = await addVersion(
+          client,
+          row.id,
+          old.spec,
+          old.format,
+          old.connectors,
+          old.secret_refs,
+        );
         await notify(client, tenantId);
         return { name: req.params.name, version, created: false, changed: true };
       });
@@ -585,6 +604,7 @@ async function addVersion(
   spec: string,
   format: string,
   connectors: PinnedConnector[],
+  secretRefs: readonly string[],
 ): Promise<number> {
   const { rows } = await client.query<{ current_version: number }>(
     `update integrations set current_version = current_version + 1, updated_at = now()
@@ -593,8 +613,8 @@ async function addVersion(
   );
   const version = (rows[0] as { current_version: number }).current_version;
   await client.query(
-    "insert into integration_versions (integration_id, version, spec, format, connectors) values ($1, $2, $3, $4, $5)",
-    [integrationId, version, spec, format, JSON.stringify(connectors)],
+    "insert into integration_versions (integration_id, version, spec, format, connectors, secret_refs) values ($1, $2, $3, $4, $5, $6)",
+    [integrationId, version, spec, format, JSON.stringify(connectors), secretRefs],
   );
   return version;
 }
