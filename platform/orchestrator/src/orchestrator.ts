@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { createHash } from "node:crypto";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -11,6 +12,7 @@ import {
   type PinnedConnector,
   type PlanQuota,
   quotaOf,
+  type SecretBox,
 } from "@vrsky/platform-api";
 import pg from "pg";
 import { type Logger, pino } from "pino";
@@ -56,6 +58,11 @@ export interface OrchestratorOptions {
   restartDelayMs?: number;
   /** Quotas by plan name. @default DEFAULT_PLANS */
   plans?: Readonly<Record<string, PlanQuota>>;
+  /**
+   * Opens the tenant secrets the API sealed (the same key as the API's). Without it an
+   * integration that refers to a secret fails to start, saying so.
+   */
+  secrets?: SecretBox;
   logger?: Logger;
 }
 
@@ -89,8 +96,15 @@ interface DesiredRow {
   spec: string;
   format: "yaml" | "json";
   connectors: PinnedConnector[];
+  secret_refs: string[];
   suspended: boolean;
   plan: string;
+}
+
+/** A tenant secret as stored: sealed, with when it last changed. */
+interface SealedSecret {
+  sealed: Buffer;
+  updatedAt: string;
 }
 
 /** tsx's loader (its package's only export), resolved from here rather than the worker's cwd. */
@@ -255,7 +269,7 @@ export class Orchestrator {
   async #reconcile(tenantId: string): Promise<void> {
     if (this.#stopping) return;
     const { rows } = await this.#db.query<DesiredRow>(
-      `select i.name, i.desired_state, i.current_version, v.spec, v.format, v.connectors, t.suspended, t.plan
+      `select i.name, i.desired_state, i.current_version, v.spec, v.format, v.connectors, v.secret_refs, t.suspended, t.plan
          from integrations i
          join tenants t on t.id = i.tenant_id
          join integration_versions v on v.integration_id = i.id and v.version = i.current_version
@@ -280,10 +294,19 @@ export class Orchestrator {
       worker = await this.#spawn(tenantId);
       this.#workers.set(tenantId, worker);
     }
+    const secrets = await this.#secretsOf(tenantId, wanted);
     for (const row of wanted) {
-      if (worker.versionOf(row.name) === row.current_version) continue;
+      const used = row.secret_refs.map((name) => secrets.get(name));
+      // A new version, or a new value of a secret it uses, restarts the integration.
+      const revision = `${row.current_version}:${createHash("sha256")
+        .update(JSON.stringify(row.secret_refs.map((name, i) => [name, used[i]?.updatedAt ?? null])))
+        .digest("hex")
+        .slice(0, 16)}`;
+      if (worker.revisionOf(row.name) === revision) continue;
       let bundles: CachedBundle[];
+      let values: Record<string, string>;
       try {
+        values = this.#openSecrets(tenantId, row.secret_refs, secrets);
         bundles = await Promise.all(row.connectors.map((pin) => this.#cache.get(pin)));
       } catch (error) {
         await this.#writeStatus(tenantId, worker, {
@@ -298,15 +321,47 @@ export class Orchestrator {
         type: "run",
         name: row.name,
         version: row.current_version,
+        revision,
         spec: row.spec,
         format: row.format,
         bundles,
+        secrets: values,
       });
     }
     for (const name of worker.names()) {
       if (!wanted.some((r) => r.name === name)) worker.send({ type: "stop", name });
     }
     if (plan !== undefined) await this.#enforceDailyQuota(tenantId, plan, worker);
+  }
+
+  /** The sealed secrets the wanted integrations refer to, by name. */
+  async #secretsOf(tenantId: string, wanted: DesiredRow[]): Promise<Map<string, SealedSecret>> {
+    const names = [...new Set(wanted.flatMap((row) => row.secret_refs))];
+    if (names.length === 0) return new Map();
+    const { rows } = await this.#db.query<{ name: string; sealed: Buffer; updated_at: Date }>(
+      "select name, sealed, updated_at from tenant_secrets where tenant_id = $1 and name = any($2)",
+      [tenantId, names],
+    );
+    return new Map(
+      rows.map((row) => [row.name, { sealed: row.sealed, updatedAt: row.updated_at.toISOString() }]),
+    );
+  }
+
+  /** @throws Error naming a secret that is missing or does not open */
+  #openSecrets(tenantId: string, names: string[], sealed: Map<string, SealedSecret>): Record<string, string> {
+    const values: Record<string, string> = {};
+    for (const name of names) {
+      const secret = sealed.get(name);
+      // A missing one is left out: the worker's spec check names it and says how to set it.
+      if (secret === undefined) continue;
+      if (this.#o.secrets === undefined) {
+        throw new Error(
+          `secret "${name}" cannot be opened: this platform has no secrets key (VRSKY_SECRETS_KEY)`,
+        );
+      }
+      values[name] = this.#o.secrets.open(tenantId, name, secret.sealed);
+    }
+    return values;
   }
 
   async #spawn(tenantId: string): Promise<TenantWorker> {
@@ -477,6 +532,7 @@ interface TenantWorkerOptions {
 class TenantWorker {
   readonly #o: TenantWorkerOptions;
   readonly #sent = new Map<string, number>();
+  readonly #revisions = new Map<string, string>();
   readonly #pending = new Map<string, { resolve(value: unknown): void; reject(error: Error): void }>();
   #child: ChildProcess | undefined;
   #restarts = 0;
@@ -511,8 +567,8 @@ class TenantWorker {
     return this.#sent.has(name);
   }
 
-  versionOf(name: string): number | undefined {
-    return this.#sent.get(name);
+  revisionOf(name: string): string | undefined {
+    return this.#revisions.get(name);
   }
 
   /**
@@ -522,8 +578,14 @@ class TenantWorker {
   send(message: ToWorker): void {
     const child = this.#child;
     if (!child?.connected) return;
-    if (message.type === "run") this.#sent.set(message.name, message.version);
-    if (message.type === "stop") this.#sent.delete(message.name);
+    if (message.type === "run") {
+      this.#sent.set(message.name, message.version);
+      this.#revisions.set(message.name, message.revision);
+    }
+    if (message.type === "stop") {
+      this.#sent.delete(message.name);
+      this.#revisions.delete(message.name);
+    }
     child.send(message, (error) => {
       if (error)
         this.#o.logger.warn({ tenantId: this.#o.tenantId, error: error.message }, "worker unreachable");
@@ -605,6 +667,7 @@ class TenantWorker {
       if (this.#closing || this.#child !== child) return;
       const names = this.names();
       this.#sent.clear();
+      this.#revisions.clear();
       this.#o.logger.warn(
         { tenantId: this.#o.tenantId, code, signal, integrations: names },
         "worker died; restarting",

@@ -22,6 +22,13 @@ export const ToWorker = z.discriminatedUnion("type", [
     spec: z.string(),
     format: z.enum(["yaml", "json"]),
     bundles: z.array(CachedBundle),
+    /**
+     * Changes when the version or a secret it uses changes: the worker restarts the
+     * integration when it differs from what runs.
+     */
+    revision: z.string(),
+    /** The tenant secrets the spec refers to (`{ $secret: name }`), by name. */
+    secrets: z.record(z.string(), z.string()),
   }),
   z.object({ type: z.literal("stop"), name: z.string() }),
   z.object({ type: z.literal("pause"), name: z.string(), reason: z.string() }),

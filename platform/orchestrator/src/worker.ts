@@ -27,6 +27,7 @@ const logger = pino(
 
 interface Running {
   version: number;
+  revision: string;
   runner: IntegrationRunner;
   /** Why the orchestrator paused it (a quota), repeated in every report until resumed. */
   paused?: string;
@@ -63,7 +64,7 @@ async function verifiedBundle(bundle: CachedBundle): Promise<string> {
 
 async function run(nc: NatsConnection, message: Extract<ToWorker, { type: "run" }>): Promise<void> {
   const current = running.get(message.name);
-  if (current?.version === message.version) return;
+  if (current?.revision === message.revision) return;
   if (current) {
     await current.runner.stop();
     running.delete(message.name);
@@ -79,7 +80,10 @@ async function run(nc: NatsConnection, message: Extract<ToWorker, { type: "run" 
       file,
       positions,
       env: {},
-      secrets: { get: async (key) => env[`VRSKY_SECRET_${key.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`] },
+      secrets: {
+        get: async (key) => message.secrets[key],
+        hint: (key) => `set it with \`vrsky secrets set ${key}\`; the integration restarts when it is set`,
+      },
       resolveConnector: async (ref) => {
         const builtin = builtins[ref];
         if (builtin) return builtin;
@@ -92,7 +96,7 @@ async function run(nc: NatsConnection, message: Extract<ToWorker, { type: "run" 
       { ...resolved, name: `${namespace}${resolved.name}` },
       { nc, tenant, logger, ackWaitMs },
     );
-    running.set(message.name, { version: message.version, runner, reported: 0 });
+    running.set(message.name, { version: message.version, revision: message.revision, runner, reported: 0 });
     send({ type: "status", name: message.name, version: message.version, state: "running" });
   } catch (error) {
     const { message: reason } = describeError(error);

@@ -1,4 +1,6 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,6 +56,7 @@ describe("orchestrator", { timeout: 90_000 }, () => {
         free: { maxIntegrations: 5, maxMessagesPerDay: 1_000_000 },
         tiny: { maxIntegrations: 5, maxMessagesPerDay: 5 },
       },
+      secrets: platform.secrets,
       logger: pino({ level: "silent" }),
     });
   });
@@ -310,6 +313,63 @@ describe("orchestrator", { timeout: 90_000 }, () => {
     });
     await drop(m, 2, 3);
     await expect.poll(async () => (await delivered(m)).length, wait).toBe(5);
+  });
+
+  it("gives an integration the tenant secrets it refers to, and restarts it when one changes", async () => {
+    const s = await tenant("sigma");
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(String(req.headers.authorization));
+      req.resume();
+      req.on("end", () => res.writeHead(200).end("{}"));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      const setSecret = (value: string) =>
+        platform.api.inject({
+          method: "PUT",
+          url: "/v1/secrets/hook-token",
+          headers: bearer(s.key),
+          payload: { value },
+        });
+      expect((await setSecret("Bearer first-value")).statusCode).toBe(201);
+      const text = spec(s, "hooked").replace(
+        /sinks:[\s\S]*$/,
+        [
+          "sinks:",
+          "  hook:",
+          "    connector: http-out",
+          `    config: { url: '${url}', headers: { authorization: { $secret: hook-token } } }`,
+          "",
+        ].join("\n"),
+      );
+      await deploy(s, "hooked", text);
+      await expect.poll(async () => (await status(s, "hooked"))?.state, wait).toBe("running");
+      await drop(s, 2);
+      await expect.poll(() => seen.length, wait).toBe(2);
+      expect(seen).toEqual(["Bearer first-value", "Bearer first-value"]);
+
+      const replaced = await setSecret("Bearer second-value");
+      expect(replaced.json()).toMatchObject({ created: false, restarting: ["hooked"] });
+      // The worker restarts the integration with the new value (same version).
+      await expect
+        .poll(async () => {
+          await drop(s, 1, 100 + seen.length);
+          return seen.at(-1);
+        }, wait)
+        .toBe("Bearer second-value");
+      expect((await status(s, "hooked"))?.version).toBe(1);
+      const logs = await platform.api.inject({
+        method: "GET",
+        url: "/v1/integrations/hooked/logs?limit=500",
+        headers: bearer(s.key),
+      });
+      expect(logs.body).not.toContain("first-value");
+      expect(logs.body).not.toContain("second-value");
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("pauses a tenant's sources once its plan's daily message quota is used up", async () => {
