@@ -1,8 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
-import { ApiError, createApi, migrate, type RateLimitOptions, S3BundleStore } from "@vrsky/platform-api";
+import {
+  ApiError,
+  createApi,
+  migrate,
+  type RateLimitOptions,
+  S3BundleStore,
+  SecretBox,
+} from "@vrsky/platform-api";
 import { NotRunningError, Orchestrator, type OrchestratorOptions } from "@vrsky/platform-orchestrator";
 import { resolveServices, type ServiceOrigin, type ServicesLogger } from "@vrsky/services";
 import pg from "pg";
@@ -49,6 +56,12 @@ export interface StartPlatformOptions {
   dedicatedThreshold?: number;
   /** Requests per key and window the API allows. @default 600 per minute */
   rateLimit?: RateLimitOptions;
+  /**
+   * The 32-byte key tenant secrets are sealed with (AES-256-GCM), base64. Keep it: secrets
+   * sealed with a lost key cannot be opened.
+   * @default VRSKY_SECRETS_KEY from `env`, else `<dataDir>/secrets.key` (created, mode 0600, on first start)
+   */
+  secretsKey?: string;
   /** JetStream ack wait of the workers. @default 30000 */
   ackWaitMs?: number;
   /** Where the platform reports what it started. */
@@ -107,11 +120,13 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     stack.push(async () => s3.destroy());
     const bundles = new S3BundleStore({ client: s3, bucket: services.s3.bucket });
     const adminToken = options.adminToken ?? `vrsky_admin_${randomBytes(24).toString("base64url")}`;
+    const secrets = await secretBox(options, options.env ?? process.env);
     let orchestrator: Orchestrator | undefined;
     const api = await createApi({
       databaseUrl,
       bundles,
       adminToken,
+      secrets,
       deadLetters: async (tenantId, name, request) => {
         if (!orchestrator) throw new ApiError("UNAVAILABLE", "the orchestrator is starting; try again");
         try {
@@ -196,6 +211,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       bundles,
       workDir: join(options.dataDir, "orchestrator"),
       connections,
+      secrets,
       ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}),
       logger,
     });
@@ -218,6 +234,30 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     await unwind();
     throw error;
   }
+}
+
+/** The box tenant secrets are sealed with: the key from the options, the environment, or a key file. */
+async function secretBox(options: StartPlatformOptions, env: NodeJS.ProcessEnv): Promise<SecretBox> {
+  const given = options.secretsKey ?? env.VRSKY_SECRETS_KEY;
+  if (given !== undefined) {
+    const key = Buffer.from(given, "base64");
+    if (key.length !== 32) {
+      throw new Error(
+        `VRSKY_SECRETS_KEY must be 32 bytes in base64 (got ${key.length} bytes); generate one with \`openssl rand -base64 32\``,
+      );
+    }
+    return new SecretBox(key);
+  }
+  const file = join(options.dataDir, "secrets.key");
+  try {
+    return new SecretBox(Buffer.from((await readFile(file, "utf8")).trim(), "base64"));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  const key = randomBytes(32);
+  // `wx`: two platforms starting on one data dir at once must not write two keys.
+  await writeFile(file, `${key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  return new SecretBox(key);
 }
 
 /** Creates the database on the server if it is missing, and returns its URL. */
