@@ -53,6 +53,25 @@ export function promptText(
   );
 }
 
+/**
+ * Asks for a secret value on the terminal, showing a bullet for each character typed.
+ *
+ * @param message - the question
+ * @param validate - returns the problem with a value, or `undefined` to accept it
+ * @param terminal - where to prompt @default the process's terminal
+ * @returns the accepted value, untrimmed
+ * @throws CliError `INVALID_INPUT` when the user cancels
+ */
+export function promptSecret(
+  message: string,
+  validate: (value: string) => string | undefined,
+  terminal: PromptTerminal = processTerminal(),
+): Promise<string> {
+  return ask<string>(terminal, (onSubmit, onCancel) =>
+    createElement(TextPrompt, { message, validate, onSubmit, onCancel, mask: true }),
+  );
+}
+
 async function ask<V>(
   terminal: PromptTerminal,
   view: (onSubmit: (value: V) => void, onCancel: () => void) => ReturnType<typeof createElement>,

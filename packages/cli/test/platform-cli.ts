@@ -32,7 +32,10 @@ export interface TenantCli {
   /** The tenant's API key. */
   key: string;
   /** Runs `vrsky <args>` as this tenant, with no terminal. */
-  run(args: readonly string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<CliRun>;
+  run(
+    args: readonly string[],
+    options?: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string },
+  ): Promise<CliRun>;
   /** Starts `vrsky <args>` as this tenant without waiting for it to end. */
   start(args: readonly string[]): RunningCli;
 }

@@ -15,13 +15,14 @@ export interface CliRun {
 }
 
 /**
- * Runs `vrsky <args>` as a child process with no terminal (stdin closed), as a script would.
+ * Runs `vrsky <args>` as a child process with no terminal (stdin closed, or piped `input`), as a
+ * script would.
  * @param args - the arguments
- * @param options - working directory and extra environment
+ * @param options - working directory, extra environment, what to pipe to stdin
  */
 export function runCli(
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
 ): Promise<CliRun> {
   // Children must not inherit the test runner's variables (NODE_OPTIONS with its conditions,
   // VITEST*), which would change how a project's own vitest and imports behave.
@@ -34,14 +35,15 @@ export function runCli(
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd ?? process.cwd(),
       env: { ...env, NO_COLOR: "1", ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    child.stdin?.end(options.input);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk) => {
+    child.stdout?.on("data", (chunk) => {
       stdout += chunk;
     });
-    child.stderr.on("data", (chunk) => {
+    child.stderr?.on("data", (chunk) => {
       stderr += chunk;
     });
     child.on("error", reject);

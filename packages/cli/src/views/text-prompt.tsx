@@ -11,10 +11,12 @@ export interface TextPromptProps {
   onSubmit(value: string): void;
   /** Called when the user presses Escape or Ctrl+C. */
   onCancel(): void;
+  /** Shows a bullet per character instead of the text, and keeps spaces at the ends. */
+  mask?: boolean;
 }
 
 /** Reads one line of text, showing the validation problem under it until it is fixed. */
-export function TextPrompt({ message, validate, onSubmit, onCancel }: TextPromptProps) {
+export function TextPrompt({ message, validate, onSubmit, onCancel, mask = false }: TextPromptProps) {
   const [value, setValue] = useState("");
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const [done, setDone] = useState(false);
@@ -25,7 +27,7 @@ export function TextPrompt({ message, validate, onSubmit, onCancel }: TextPrompt
       onCancel();
       exit();
     } else if (key.return) {
-      const trimmed = value.trim();
+      const trimmed = mask ? value : value.trim();
       const found = validate?.(trimmed);
       if (found !== undefined) {
         setProblem(found);
@@ -45,7 +47,8 @@ export function TextPrompt({ message, validate, onSubmit, onCancel }: TextPrompt
   return (
     <Box flexDirection="column">
       <Text>
-        <Text color={done ? "green" : "cyan"}>{done ? "✓" : "?"}</Text> {message}: <Text bold>{value}</Text>
+        <Text color={done ? "green" : "cyan"}>{done ? "✓" : "?"}</Text> {message}:{" "}
+        <Text bold>{mask ? "•".repeat(value.length) : value}</Text>
         {done ? null : <Text inverse> </Text>}
       </Text>
       {problem ? <Text color="red">{problem}</Text> : null}

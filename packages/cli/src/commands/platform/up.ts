@@ -154,6 +154,8 @@ With --tenant it also creates a tenant with a key for every scope and logs the C
         "keys:write",
         "integrations:read",
         "integrations:write",
+        "secrets:read",
+        "secrets:write",
       ],
     });
     await saveProfile("local", { url, key: String(key.secret) });
