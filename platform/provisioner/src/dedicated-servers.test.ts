@@ -181,6 +181,27 @@ describe("dedicated local servers", () => {
     }
   });
 
+  it("leaves a tenant whole where it was when its move fails, and removes the half-made copy", async () => {
+    const tenant = await provisioner.provision({ id: "picky", plan: TEST_PLAN, integrationCount: 10 });
+    try {
+      const nc = await connections.open(shared.url, tenant.creds);
+      const jsm = await jetstreamManager(nc);
+      await jsm.streams.add({ name: "QUEUE", subjects: ["queue"], retention: "workqueue" });
+      for (let i = 0; i < 3; i++) await jetstream(nc).publish("queue", `q-${i}`);
+      await jsm.streams.add({ name: "FANOUT", subjects: ["fanout"], retention: "interest" });
+
+      await expect(provisioner.relocate("picky", 80)).rejects.toMatchObject({
+        code: "RESOURCE_FAILED",
+        message: expect.stringContaining("FANOUT use interest retention"),
+      });
+      expect(await provisioner.tenant("picky")).toMatchObject({ placement: "shared", serverUrl: shared.url });
+      expect((await jsm.streams.info("QUEUE")).state.messages).toBe(3);
+      expect(await dedicated.get("picky")).toBeUndefined();
+    } finally {
+      await provisioner.deprovision("picky");
+    }
+  });
+
   it("keeps every tenant on the shared server when the provisioner has no dedicated servers", async () => {
     const sharedOnly = new Provisioner({ operator, shared });
     try {

@@ -98,6 +98,8 @@ export interface DeprovisionResult extends RemovedResources {
 
 /** How long the provisioner's own per-operation users live: long enough for one operation. */
 const ADMIN_USER_TTL_S = 300;
+/** Users that copy a moving tenant's streams live longer: a copy of gigabytes takes a while. */
+const COPY_USER_TTL_S = 6 * 3600;
 const decoder = new TextDecoder();
 
 /**
@@ -315,34 +317,80 @@ export class Provisioner {
         const started = performance.now();
         const from = await this.#endpointOf(record);
         const to = await this.#endpoint(tenantId, target);
-        await this.#admit(record, record.plan, to);
-        await this.#pushAccount(record, to);
-        await this.#prepareAccount(record, to);
-        // Workers still connected to the old server may use up maxConnections; one more lets
-        // the provisioner in to copy and clean up. The account is deleted there right after.
-        await this.#pushAccount(record, from, { connectionHeadroom: 1 });
-        const copied = await this.#asTenant(record, (source) =>
-          this.#asTenant({ ...record, serverUrl: to.url }, (dest) =>
-            copyTenantStreams(source, dest, tenantId),
-          ),
-        );
-        await this.#asTenant(record, (nc) => removeTenantResources(nc, tenantId));
-        await this.#deleteAccount(record, from);
-        if (record.placement === "dedicated") await this.#releaseDedicated(tenantId, from);
+        const copied = await this.#copyTo(record, from, to, target);
         moved = {
           from: record.placement,
           to: target,
           ...copied,
           durationMs: Math.round(performance.now() - started),
         };
-        this.#log.info({ tenantId, url: to.url, ...moved }, "tenant relocated");
+        // From here the tenant lives on the target: the record says so before the old server is
+        // cleaned up, so a failure below can never send the workers back to an emptied account.
+        const old = { ...record };
         record.placement = target;
         record.serverUrl = to.url;
+        record.updatedAt = new Date().toISOString();
+        await this.#store.put(record);
+        this.#log.info({ tenantId, url: to.url, ...moved }, "tenant relocated");
+        await this.#removeFrom(old, from).catch((error: unknown) => {
+          this.#log.warn(
+            { tenantId, url: from.url, err: describe(error) },
+            "tenant moved, but its old account could not be removed; it holds copies only",
+          );
+        });
       }
       record.updatedAt = new Date().toISOString();
       await this.#store.put(record);
       return moved === undefined ? publicInfo(record) : { ...publicInfo(record), moved };
     });
+  }
+
+  /**
+   * Creates the account on `to` and copies every stream there. On failure the target is
+   * cleaned up (best effort) and the error thrown: the tenant is still whole where it was.
+   */
+  async #copyTo(
+    record: TenantRecord,
+    from: NatsEndpoint,
+    to: NatsEndpoint,
+    target: PlacementKind,
+  ): Promise<CopiedStreams> {
+    const onTarget = { ...record, serverUrl: to.url };
+    try {
+      await this.#admit(record, record.plan, to);
+      await this.#pushAccount(record, to);
+      await this.#prepareAccount(record, to);
+      // Workers still connected to the old server may use up maxConnections; one more lets
+      // the provisioner in to copy and clean up.
+      await this.#pushAccount(record, from, { connectionHeadroom: 1 });
+      const { plan } = record;
+      if (plan.maxMemoryBytes === 0 && plan.maxStorageBytes === 0)
+        return { streams: 0, messages: 0, bytes: 0 };
+      return await this.#asTenant(
+        record,
+        (source) =>
+          this.#asTenant(onTarget, (dest) => copyTenantStreams(source, dest, record.id), COPY_USER_TTL_S),
+        COPY_USER_TTL_S,
+      );
+    } catch (error) {
+      await this.#asTenant(onTarget, (nc) => removeTenantResources(nc, record.id))
+        .then(() => this.#deleteAccount(record, to))
+        .then(() => (target === "dedicated" ? this.#releaseDedicated(record.id, to) : undefined))
+        .catch((cleanup: unknown) => {
+          this.#log.warn(
+            { tenantId: record.id, url: to.url, err: describe(cleanup) },
+            "could not remove a failed move's copy from the target; the next move replaces it",
+          );
+        });
+      throw error;
+    }
+  }
+
+  /** Removes a moved tenant's resources and account from its old server. */
+  async #removeFrom(old: TenantRecord, from: NatsEndpoint): Promise<void> {
+    await this.#asTenant(old, (nc) => removeTenantResources(nc, old.id));
+    await this.#deleteAccount(old, from);
+    if (old.placement === "dedicated") await this.#releaseDedicated(old.id, from);
   }
 
   /**
@@ -564,8 +612,12 @@ export class Provisioner {
   }
 
   /** Runs `work` connected as a short-lived user of the tenant's account (not recorded, expires by itself). */
-  async #asTenant<T>(record: TenantRecord, work: (nc: NatsConnection) => Promise<T>): Promise<T> {
-    const { user, jwt } = await this.#issueUser(record, `${record.id}-provisioner`, ADMIN_USER_TTL_S);
+  async #asTenant<T>(
+    record: TenantRecord,
+    work: (nc: NatsConnection) => Promise<T>,
+    ttlS = ADMIN_USER_TTL_S,
+  ): Promise<T> {
+    const { user, jwt } = await this.#issueUser(record, `${record.id}-provisioner`, ttlS);
     let nc: NatsConnection;
     try {
       nc = await connectWithCreds(record.serverUrl, formatCreds(jwt, user), {

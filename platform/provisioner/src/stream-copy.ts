@@ -44,9 +44,10 @@ const MSG_ID_HEADER = "Nats-Msg-Id";
  * are re-created and fill from their origins. Nothing should publish to or consume from the
  * source while it runs: stop the tenant's workers first.
  *
- * A message carrying a `Nats-Msg-Id` keeps it, so the target's duplicate window knows it; one
- * the target already took as a duplicate (two messages of a stream may share an id when they
- * were published further apart than its window) is published again without the id — never lost.
+ * A message carrying a `Nats-Msg-Id` keeps it, so the target's duplicate window knows it; a
+ * second message of the stream with the same id (published further apart than the window) goes
+ * without it, in its place — never dropped as a duplicate. Streams with interest retention are
+ * refused (with no consumers on the target they would drop what is copied in).
  *
  * @param from - a connection to the source server with the tenant's credentials
  * @param to - a connection to the target server with the tenant's credentials
@@ -61,8 +62,14 @@ export async function copyTenantStreams(
   tenantId: string,
 ): Promise<CopiedStreams> {
   const copied: CopiedStreams = { streams: 0, messages: 0, bytes: 0 };
+  // A JetStream that does not answer is not an empty one: refuse rather than copy nothing.
   const source = await openJetStream(from, tenantId);
-  if (source === undefined) return copied;
+  if (source === undefined) {
+    throw new ProvisionerError(
+      "JETSTREAM_UNAVAILABLE",
+      `cannot read the streams of tenant "${tenantId}": JetStream does not answer on the source server; the tenant stays where it is`,
+    );
+  }
   const target = await openJetStream(to, tenantId);
   const configs = await attempt(`list the streams of tenant "${tenantId}"`, async () => {
     const found: StreamConfig[] = [];
@@ -74,6 +81,14 @@ export async function copyTenantStreams(
     throw new ProvisionerError(
       "JETSTREAM_UNAVAILABLE",
       `cannot move the streams of tenant "${tenantId}": its account has no JetStream on the target server`,
+    );
+  }
+  const interest = configs.filter((config) => config.retention === "interest").map((c) => c.name);
+  if (interest.length > 0) {
+    // Without consumers on the target, an interest stream would drop every message copied in.
+    throw new ProvisionerError(
+      "RESOURCE_FAILED",
+      `cannot move tenant "${tenantId}": stream${interest.length === 1 ? "" : "s"} ${interest.join(", ")} use interest retention, which keeps messages only for existing consumers; use limits or work-queue retention`,
     );
   }
   const js = jetstream(to);
@@ -128,8 +143,17 @@ async function copyMessages(
   let messages = 0;
   let bytes = 0;
   const window = new Set<Promise<void>>();
+  // Two messages of a stream may share a Nats-Msg-Id (published further apart than its duplicate
+  // window); the target would take the second as a duplicate, so it goes without the id.
+  const ids = new Set<string>();
   const copy = async (message: StoredMsg) => {
-    const published = republish(js, message, stream, tenantId);
+    const hdrs = carriedHeaders(message.header);
+    const id = hdrs?.get(MSG_ID_HEADER);
+    if (id) {
+      if (ids.has(id)) hdrs?.delete(MSG_ID_HEADER);
+      else ids.add(id);
+    }
+    const published = republish(js, message, hdrs, stream, tenantId);
     window.add(published);
     void published.then(
       () => window.delete(published),
@@ -169,16 +193,12 @@ async function copyMessages(
 async function republish(
   js: JetStreamClient,
   message: StoredMsg,
+  hdrs: MsgHdrs | undefined,
   stream: string,
   tenantId: string,
 ): Promise<void> {
-  const hdrs = carriedHeaders(message.header);
   try {
-    const ack = await js.publish(message.subject, message.data, hdrs === undefined ? {} : { headers: hdrs });
-    if (ack.duplicate && hdrs?.has(MSG_ID_HEADER)) {
-      hdrs.delete(MSG_ID_HEADER);
-      await js.publish(message.subject, message.data, { headers: hdrs });
-    }
+    await js.publish(message.subject, message.data, hdrs === undefined ? {} : { headers: hdrs });
   } catch (error) {
     throw new ProvisionerError(
       "RESOURCE_FAILED",
