@@ -133,7 +133,8 @@ export class Orchestrator {
   readonly #logger: Logger;
   readonly #workers = new Map<string, TenantWorker>();
   readonly #queues = new Map<string, Promise<void>>();
-  readonly #overQuota = new Set<string>();
+  /** Tenants over their daily quota, with the reason their integrations are paused. */
+  readonly #overQuota = new Map<string, string>();
   readonly #moving = new Set<string>();
   readonly #logs: LogShipper;
   #timer: NodeJS.Timeout | undefined;
@@ -246,7 +247,11 @@ export class Orchestrator {
       } finally {
         this.#moving.delete(tenantId);
       }
-      await this.#reconcile(tenantId);
+      // Starting the worker again is the reconcile's business (it retries on its own schedule);
+      // its failure must not be reported as the move's.
+      await this.#reconcile(tenantId).catch((error: unknown) => {
+        this.#logger.error({ tenantId, error: (error as Error).message }, "reconcile after a move failed");
+      });
       if ("error" in moved) throw moved.error;
       return moved.value;
     });
@@ -327,6 +332,9 @@ export class Orchestrator {
         bundles,
         secrets: values,
       });
+      // A tenant over its daily quota stays paused in a new worker or a restarted integration.
+      const reason = this.#overQuota.get(tenantId);
+      if (reason !== undefined) worker.send({ type: "pause", name: row.name, reason });
     }
     for (const name of worker.names()) {
       if (!wanted.some((r) => r.name === name)) worker.send({ type: "stop", name });
@@ -448,8 +456,8 @@ export class Orchestrator {
     const over = used >= quota.maxMessagesPerDay;
     if (over === this.#overQuota.has(tenantId)) return;
     if (over) {
-      this.#overQuota.add(tenantId);
       const reason = `daily message quota of plan "${plan}" reached (${used} of ${quota.maxMessagesPerDay}); sources are paused until 00:00 UTC — move to a larger plan to lift it`;
+      this.#overQuota.set(tenantId, reason);
       this.#logger.warn({ tenantId, used, quota: quota.maxMessagesPerDay }, "daily quota reached; pausing");
       for (const name of worker.names()) worker.send({ type: "pause", name, reason });
     } else {

@@ -340,7 +340,7 @@ describe("orchestrator", { timeout: 90_000 }, () => {
           "sinks:",
           "  hook:",
           "    connector: http-out",
-          `    config: { url: '${url}', headers: { authorization: { $secret: hook-token } } }`,
+          `    config: { url: '${url}', secretHeaders: { authorization: { $secret: hook-token } } }`,
           "",
         ].join("\n"),
       );
