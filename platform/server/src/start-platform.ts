@@ -174,14 +174,25 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
         );
         const moves = await accounts.misplaced(new Map(rows.map((r) => [r.tenant_id, r.n])));
         for (const { tenantId, count, to } of moves) {
+          const backoff = retries.get(tenantId);
+          if (backoff !== undefined && Date.now() < backoff.at) continue;
           const reason = `moving to ${to === "dedicated" ? "a dedicated" : "the shared"} NATS server (${count} integrations)`;
           logger.info({ tenantId, to, integrations: count }, reason);
-          const result = await orchestrator.moveTenant(tenantId, reason, () =>
-            accounts.relocate(tenantId, count),
-          );
-          logger.info({ tenantId, url: result.serverUrl, ...result.moved }, "tenant moved");
+          try {
+            const result = await orchestrator.moveTenant(tenantId, reason, () =>
+              accounts.relocate(tenantId, count),
+            );
+            retries.delete(tenantId);
+            logger.info({ tenantId, url: result.serverUrl, ...result.moved }, "tenant moved");
+          } catch (error) {
+            // The tenant runs on where it was; each failed try pauses it, so wait longer each time.
+            const delayMs = Math.min(2 * (backoff?.delayMs ?? 30_000), 3_600_000);
+            retries.set(tenantId, { at: Date.now() + delayMs, delayMs });
+            logger.error({ tenantId, error: String(error), retryInMs: delayMs }, "tenant move failed");
+          }
         }
       };
+      const retries = new Map<string, { at: number; delayMs: number }>();
       let reconciling: Promise<void> | undefined;
       const timer = setInterval(() => {
         reconciling ??= reconcileAccounts()
@@ -255,8 +266,13 @@ async function secretBox(options: StartPlatformOptions, env: NodeJS.ProcessEnv):
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   const key = randomBytes(32);
-  // `wx`: two platforms starting on one data dir at once must not write two keys.
-  await writeFile(file, `${key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  try {
+    // `wx`: two platforms starting on one data dir at once must not write two keys.
+    await writeFile(file, `${key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return new SecretBox(Buffer.from((await readFile(file, "utf8")).trim(), "base64"));
+  }
   return new SecretBox(key);
 }
 

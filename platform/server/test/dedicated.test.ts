@@ -1,15 +1,11 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningPlatform, startPlatform } from "../src/index.js";
+import type { RunningPlatform } from "../src/index.js";
+import { type E2EPlatform, startE2EPlatform } from "./e2e-platform.js";
 
-const POSTGRES = process.env.VRSKY_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const wait = { timeout: 60_000, interval: 200 };
 
 /** An HTTP endpoint that answers 503 while down, 400 to a poison order, else 200 and records it. */
@@ -45,44 +41,20 @@ class OrderApi {
 }
 
 describe("a tenant that grows over the dedicated-server threshold", { timeout: 180_000 }, () => {
+  let e2e: E2EPlatform;
   let platform: RunningPlatform;
   let dataDir: string;
+  let call: E2EPlatform["call"];
   const api = new OrderApi();
-  const database = `vrsky_move_${randomBytes(5).toString("hex")}`;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), "vrsky-move-"));
-    platform = await startPlatform({
-      dataDir,
-      port: 0,
-      database,
-      prefer: "url",
-      env: { PATH: process.env.PATH, VRSKY_POSTGRES_URL: POSTGRES },
-      ackWaitMs: 2000,
-      sweepIntervalMs: 300,
-      dedicatedThreshold: 1,
-      logger: pino({ level: "silent" }),
-    });
+    e2e = await startE2EPlatform({ sweepIntervalMs: 300, dedicatedThreshold: 1 });
+    ({ platform, dataDir, call } = e2e);
   });
   afterAll(async () => {
-    await platform?.stop();
+    await e2e?.stop();
     await api.stop();
-    const admin = new pg.Client({ connectionString: POSTGRES });
-    await admin.connect();
-    await admin.query(`drop database if exists ${database} with (force)`);
-    await admin.end();
-    await rm(dataDir, { recursive: true, force: true });
   });
-
-  async function call(token: string, method: string, path: string, body?: unknown) {
-    const res = await fetch(`${platform.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
-  }
 
   /** Runs `check`; when it fails, the integration's log (without retries) is added to the error. */
   async function withLogs(key: string, name: string, check: () => Promise<unknown>): Promise<void> {

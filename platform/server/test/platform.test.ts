@@ -1,55 +1,28 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connectorManifest } from "@vrsky/sdk";
 import { build } from "esbuild";
-import pg from "pg";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningPlatform, startPlatform } from "../src/index.js";
+import type { RunningPlatform } from "../src/index.js";
+import { type E2EPlatform, startE2EPlatform } from "./e2e-platform.js";
 
-const POSTGRES = process.env.VRSKY_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const wait = { timeout: 30_000, interval: 200 };
 
 describe("the platform on one machine", { timeout: 120_000 }, () => {
+  let e2e: E2EPlatform;
   let platform: RunningPlatform;
   let dataDir: string;
-  const database = `vrsky_e2e_${randomBytes(5).toString("hex")}`;
+  let call: E2EPlatform["call"];
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), "vrsky-platform-"));
-    platform = await startPlatform({
-      dataDir,
-      port: 0,
-      database,
-      prefer: "url",
-      // NATS and Postgres from the machine; no S3 URL, so a local S3 server is started.
-      env: { PATH: process.env.PATH, VRSKY_NATS_URL: "nats://127.0.0.1:4222", VRSKY_POSTGRES_URL: POSTGRES },
-      ackWaitMs: 2000,
-      sweepIntervalMs: 500,
-      logger: pino({ level: "silent" }),
-    });
+    // NATS and Postgres from the machine; no S3 URL, so a local S3 server is started.
+    e2e = await startE2EPlatform({ env: { VRSKY_NATS_URL: "nats://127.0.0.1:4222" }, sweepIntervalMs: 500 });
+    ({ platform, dataDir, call } = e2e);
   });
   afterAll(async () => {
-    await platform?.stop();
-    const admin = new pg.Client({ connectionString: POSTGRES });
-    await admin.connect();
-    await admin.query(`drop database if exists ${database} with (force)`);
-    await admin.end();
-    await rm(dataDir, { recursive: true, force: true });
+    await e2e?.stop();
   });
-
-  async function call(token: string, method: string, path: string, body?: unknown) {
-    const res = await fetch(`${platform.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
-  }
 
   it("runs three tenants at once: each publishes its connector, deploys, and sees only its own messages", async () => {
     const fixture = fileURLToPath(new URL("./__fixtures__/tag.ts", import.meta.url));
