@@ -291,12 +291,13 @@ export function integrationRoutes(
           row = inserted.rows[0] as { id: string; current_version: number };
           created = true;
         } else {
-          const current = await client.query<{ spec: string; format: string }>(
-            "select spec, format from integration_versions where integration_id = $1 and version = $2",
+          const current = await client.query<{ spec: string; format: string; secret_refs: string[] }>(
+            "select spec, format, secret_refs from integration_versions where integration_id = $1 and version = $2",
             [row.id, row.current_version],
           );
           const same = current.rows[0];
-          if (same && same.spec === spec && same.format === format) {
+          const sameRefs = same?.secret_refs.join("\n") === checked.secretRefs.join("\n");
+          if (same && same.spec === spec && same.format === format && sameRefs) {
             return { name: req.params.name, version: row.current_version, created, changed: false };
           }
         }
@@ -510,6 +511,18 @@ export function integrationRoutes(
           throw new ApiError(
             "NOT_FOUND",
             `${req.params.name} has no version ${req.body.version}; \`vrsky integrations status ${req.params.name}\` lists them`,
+          );
+        }
+        const { rows: present } = await client.query<{ name: string }>(
+          "select name from tenant_secrets where tenant_id = $1 and name = any($2)",
+          [tenantId, old.secret_refs],
+        );
+        const missing = old.secret_refs.filter((name) => !present.some((p) => p.name === name));
+        if (missing.length > 0) {
+          throw new ApiError(
+            "INVALID_SPEC",
+            `version ${req.body.version} refers to secret${missing.length === 1 ? "" : "s"} ${missing.join(", ")}, no longer set; set ${missing.length === 1 ? "it" : "them"} with \`vrsky secrets set\`, then roll back`,
+            { issues: missing.map((name) => ({ path: "spec", message: `secret "${name}" is not set` })) },
           );
         }
         // A rollback is a new version with the old spec and its pinned connectors, so history

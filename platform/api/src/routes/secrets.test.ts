@@ -17,7 +17,7 @@ function slackSpec(name: string, secret: string): string {
     "    connector: http-out",
     "    config:",
     "      url: https://hooks.example.com/orders",
-    `      headers: { authorization: { $secret: ${secret} } }`,
+    `      secretHeaders: { authorization: { $secret: ${secret} } }`,
     "",
   ].join("\n");
 }
@@ -113,7 +113,7 @@ describe("secrets API", () => {
     expect(missing.statusCode).toBe(422);
     expect(missing.json().issues).toEqual([
       {
-        path: "spec.sinks.slack.config.headers.authorization",
+        path: "spec.sinks.slack.config.secretHeaders.authorization",
         message: expect.stringMatching(
           /secret "hook-token" is not set: set it with `vrsky secrets set hook-token` \(PUT \/v1\/secrets\/hook-token\), then deploy again/,
         ),
@@ -134,7 +134,22 @@ describe("secrets API", () => {
     expect(inUse.statusCode).toBe(409);
     expect(inUse.json()).toMatchObject({ code: "IN_USE" });
     expect(inUse.json().detail).toMatch(/used by alerts; deploy it without it, or delete it, first/);
-    await call(a.key, "DELETE", "/v1/integrations/alerts");
+    // A version without it frees it; rolling back to one that needs it then says what is missing.
+    const plain = slackSpec("alerts", "x").replace(
+      "secretHeaders: { authorization: { $secret: x } }",
+      "timeoutMs: 5000",
+    );
+    expect((await call(a.key, "PUT", "/v1/integrations/alerts", { spec: plain })).json()).toMatchObject({
+      version: 2,
+    });
     expect((await call(a.key, "DELETE", "/v1/secrets/hook-token")).statusCode).toBe(204);
+    const rollback = await platform.api.inject({
+      method: "POST",
+      url: "/v1/integrations/alerts/rollback",
+      headers: bearer(a.key),
+      payload: { version: 1 },
+    });
+    expect(rollback.statusCode).toBe(422);
+    expect(rollback.json().detail).toMatch(/version 1 refers to secret hook-token, no longer set/);
   });
 });

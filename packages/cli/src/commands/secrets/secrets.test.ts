@@ -15,7 +15,7 @@ source:
 sinks:
   slack:
     connector: http-out
-    config: { url: 'https://hooks.example.com/x', headers: { authorization: { $secret: slack-token } } }
+    config: { url: 'https://hooks.example.com/x', secretHeaders: { authorization: { $secret: slack-token } } }
 `;
 
 describe("vrsky secrets", () => {
