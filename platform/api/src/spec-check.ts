@@ -5,6 +5,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { ApiError, type ProblemIssue } from "./problem.js";
 import { latestOf, resolveConnector, versionsOf } from "./routes/connectors.js";
+import { SecretName } from "./routes/secrets.js";
 
 /** Prefix of a spec's connector reference that names a registry connector. */
 export const REGISTRY_PREFIX = "registry:";
@@ -73,7 +74,10 @@ export async function checkSpec(
           secretRefs.add(key);
           return "sealed: resolved by the worker";
         },
-        hint: (key) => `set it with \`vrsky secrets set ${key}\` (PUT /v1/secrets/${key}), then deploy again`,
+        hint: (key) =>
+          SecretName.safeParse(key).success
+            ? `set it with \`vrsky secrets set ${key}\` (PUT /v1/secrets/${key}), then deploy again`
+            : "the platform's secret names are 1–128 letters, digits, '.', '_' or '-' (no '/'); rename the reference",
       },
       resolveConnector: async (ref) => {
         const builtin = builtins[ref];

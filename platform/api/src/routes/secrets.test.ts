@@ -119,6 +119,10 @@ describe("secrets API", () => {
         ),
       },
     ]);
+    const slashed = await call(a.key, "PUT", "/v1/integrations/alerts", {
+      spec: slackSpec("alerts", "team/hook"),
+    });
+    expect(slashed.json().issues[0].message).toMatch(/no '\/'\); rename the reference/);
     await call(a.key, "PUT", "/v1/secrets/hook-token", { value: VALUE });
     expect(
       (await call(a.key, "PUT", "/v1/integrations/alerts", { spec: slackSpec("alerts", "hook-token") }))
