@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningPlatform } from "../src/index.js";
-import { type E2EPlatform, startE2EPlatform } from "./e2e-platform.js";
+import { type E2EPlatform, fileInSpec, startE2EPlatform } from "./e2e-platform.js";
 
 const wait = { timeout: 60_000, interval: 200 };
 
@@ -78,29 +78,19 @@ describe("a tenant that grows over the dedicated-server threshold", { timeout: 1
 
   it("is moved to its own nats-server with its backlog and dead letters, and goes on delivering", async () => {
     const url = await api.start();
-    const tenant = await call(platform.adminToken, "POST", "/v1/tenants", { name: "grower" });
-    const tenantId = tenant.json.id as string;
-    const key = (
-      await call(platform.adminToken, "POST", `/v1/tenants/${tenantId}/keys`, {
-        scopes: ["integrations:read", "integrations:write"],
-      })
-    ).json.secret as string;
+    const { id: tenantId, key } = await e2e.tenant("grower", ["integrations:read", "integrations:write"]);
     const inbox = join(dataDir, "grower", "in");
     const audit = join(dataDir, "grower", "audit");
     await mkdir(inbox, { recursive: true });
     await mkdir(audit, { recursive: true });
-    const orders = [
-      "name: orders",
-      "source:",
-      "  connector: file-in",
-      `  config: { directory: ${inbox}, patterns: ['*.json'], pollIntervalMs: 100, stableForMs: 50, afterRead: delete }`,
+    const orders = fileInSpec("orders", inbox, [
       "sinks:",
       "  api:",
       "    connector: http-out",
       `    config: { url: '${url}' }`,
       "settings:",
       "  retry: { attempts: 200, backoff: { initial: 200, max: 400 } }",
-    ].join("\n");
+    ]);
     expect((await call(key, "PUT", "/v1/integrations/orders", { spec: orders })).status).toBe(201);
     await expect
       .poll(async () => (await call(key, "GET", "/v1/integrations/orders")).json.status?.state, wait)
@@ -117,16 +107,12 @@ describe("a tenant that grows over the dedicated-server threshold", { timeout: 1
     const before = platform.orchestrator.workers().find((w) => w.tenantId === tenantId)?.pid;
 
     // A second integration takes the tenant over the threshold of 1: it moves.
-    const second = [
-      "name: audit",
-      "source:",
-      "  connector: file-in",
-      `  config: { directory: ${audit}, patterns: ['*.json'], pollIntervalMs: 100, stableForMs: 50, afterRead: delete }`,
+    const second = fileInSpec("audit", audit, [
       "sinks:",
       "  log:",
       "    connector: file-out",
       `    config: { directory: ${join(audit, "out")} }`,
-    ].join("\n");
+    ]);
     expect((await call(key, "PUT", "/v1/integrations/audit", { spec: second })).status).toBe(201);
     await expect.poll(async () => (await account(tenantId))?.placement, wait).toBe("dedicated");
     const moved = await account(tenantId);

@@ -21,8 +21,24 @@ export interface E2EPlatform {
     path: string,
     body?: unknown,
   ): Promise<{ status: number; json: ReturnType<typeof JSON.parse> }>;
+  /** Creates a tenant (admin API) and a key with `scopes` for it. */
+  tenant(name: string, scopes: string[]): Promise<{ id: string; key: string }>;
   /** Stops the platform, drops its database and removes its data dir. */
   stop(): Promise<void>;
+}
+
+/**
+ * An integration spec whose source polls `inbox` for `*.json` files (deleting what it read),
+ * followed by `rest` (steps, sinks, settings), one YAML line each.
+ */
+export function fileInSpec(name: string, inbox: string, rest: readonly string[]): string {
+  return [
+    `name: ${name}`,
+    "source:",
+    "  connector: file-in",
+    `  config: { directory: ${inbox}, patterns: ['*.json'], pollIntervalMs: 100, stableForMs: 50, afterRead: delete }`,
+    ...rest,
+  ].join("\n");
 }
 
 /**
@@ -44,7 +60,7 @@ export async function startE2EPlatform(
     dataDir,
     env: { PATH: process.env.PATH, VRSKY_POSTGRES_URL: POSTGRES, ...options.env },
   });
-  return {
+  const e2e: E2EPlatform = {
     platform,
     dataDir,
     async call(token, method, path, body) {
@@ -59,6 +75,14 @@ export async function startE2EPlatform(
       const text = await res.text();
       return { status: res.status, json: text ? JSON.parse(text) : undefined };
     },
+    async tenant(name, scopes) {
+      const tenant = await e2e.call(platform.adminToken, "POST", "/v1/tenants", { name });
+      if (tenant.status !== 201) throw new Error(`creating tenant ${name}: ${JSON.stringify(tenant.json)}`);
+      const key = await e2e.call(platform.adminToken, "POST", `/v1/tenants/${tenant.json.id}/keys`, {
+        scopes,
+      });
+      return { id: String(tenant.json.id), key: String(key.json.secret) };
+    },
     async stop() {
       await platform.stop();
       const admin = new pg.Client({ connectionString: POSTGRES });
@@ -68,4 +92,5 @@ export async function startE2EPlatform(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+  return e2e;
 }

@@ -5,7 +5,7 @@ import { connectorManifest } from "@vrsky/sdk";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningPlatform } from "../src/index.js";
-import { type E2EPlatform, startE2EPlatform } from "./e2e-platform.js";
+import { type E2EPlatform, fileInSpec, startE2EPlatform } from "./e2e-platform.js";
 
 const wait = { timeout: 30_000, interval: 200 };
 
@@ -39,15 +39,16 @@ describe("the platform on one machine", { timeout: 120_000 }, () => {
 
     const tenants = await Promise.all(
       ["north", "south", "east"].map(async (name) => {
-        const tenant = await call(platform.adminToken, "POST", "/v1/tenants", { name });
-        expect(tenant.status).toBe(201);
-        const key = await call(platform.adminToken, "POST", `/v1/tenants/${tenant.json.id}/keys`, {
-          scopes: ["registry:read", "registry:write", "integrations:read", "integrations:write"],
-        });
+        const { id, key } = await e2e.tenant(name, [
+          "registry:read",
+          "registry:write",
+          "integrations:read",
+          "integrations:write",
+        ]);
         const dir = join(dataDir, name);
         await mkdir(join(dir, "in"), { recursive: true });
         await mkdir(join(dir, "out"), { recursive: true });
-        return { name, id: tenant.json.id as string, key: key.json.secret as string, dir };
+        return { name, id, key, dir };
       }),
     );
     for (const t of tenants) {
@@ -58,11 +59,7 @@ describe("the platform on one machine", { timeout: 120_000 }, () => {
         visibility: "private",
       });
       expect(published.status, JSON.stringify(published.json)).toBe(201);
-      const spec = [
-        "name: inbox",
-        "source:",
-        "  connector: file-in",
-        `  config: { directory: ${join(t.dir, "in")}, patterns: ['*.json'], pollIntervalMs: 100, stableForMs: 50, afterRead: delete }`,
+      const spec = fileInSpec("inbox", join(t.dir, "in"), [
         "steps:",
         "  - name: tag",
         "    connector: registry:tenant-tag",
@@ -71,7 +68,7 @@ describe("the platform on one machine", { timeout: 120_000 }, () => {
         "  out:",
         "    connector: file-out",
         `    config: { directory: ${join(t.dir, "out")} }`,
-      ].join("\n");
+      ]);
       const deployed = await call(t.key, "PUT", "/v1/integrations/inbox", { spec });
       expect(deployed.status, JSON.stringify(deployed.json)).toBe(201);
     }
@@ -128,27 +125,18 @@ describe("the platform on one machine", { timeout: 120_000 }, () => {
   });
 
   it("lists, replays and purges a deployed integration's dead letters through the API", async () => {
-    const tenant = await call(platform.adminToken, "POST", "/v1/tenants", { name: "west" });
-    const key = (
-      await call(platform.adminToken, "POST", `/v1/tenants/${tenant.json.id}/keys`, {
-        scopes: ["integrations:read", "integrations:write"],
-      })
-    ).json.secret as string;
+    const { key } = await e2e.tenant("west", ["integrations:read", "integrations:write"]);
     const inbox = join(dataDir, "west", "in");
     await mkdir(inbox, { recursive: true });
     // Nothing listens on port 9: every delivery fails and, with one attempt, is dead-lettered.
-    const spec = [
-      "name: failing",
-      "source:",
-      "  connector: file-in",
-      `  config: { directory: ${inbox}, patterns: ['*.json'], pollIntervalMs: 100, stableForMs: 50, afterRead: delete }`,
+    const spec = fileInSpec("failing", inbox, [
       "sinks:",
       "  api:",
       "    connector: http-out",
       "    config: { url: 'http://127.0.0.1:9/orders' }",
       "settings:",
       "  retry: { attempts: 1 }",
-    ].join("\n");
+    ]);
     expect((await call(key, "PUT", "/v1/integrations/failing", { spec })).status).toBe(201);
     await expect
       .poll(async () => (await call(key, "GET", "/v1/integrations/failing")).json.status?.state, wait)
