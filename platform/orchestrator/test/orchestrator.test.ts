@@ -393,5 +393,18 @@ describe("orchestrator", { timeout: 90_000 }, () => {
     await new Promise((r) => setTimeout(r, 2000));
     expect((await delivered(f)).length).toBe(6);
     expect((await readdir(f.inbox)).length).toBe(10);
+
+    // A worker that crashes comes back paused: the quota still holds.
+    const before = orchestrator.workers().find((w) => w.tenantId === f.tenantId);
+    process.kill(before?.pid as number, "SIGKILL");
+    await expect
+      .poll(() => orchestrator.workers().find((w) => w.tenantId === f.tenantId)?.restarts, wait)
+      .toBe(1);
+    await expect
+      .poll(async () => (await status(f, "metered"))?.error ?? "", wait)
+      .toMatch(/daily message quota of plan "tiny" reached/);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await delivered(f)).length).toBe(6);
+    expect((await readdir(f.inbox)).length).toBe(10);
   });
 });
