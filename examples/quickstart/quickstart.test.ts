@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { baseEnv, cli } from "../cli-env.js";
 
 const here = import.meta.dirname;
@@ -18,15 +18,18 @@ const ids = (file: string) =>
         .sort()
     : [];
 
-afterEach(() => {
+/** Removes what a run leaves: the sinks' files and the dead letters (`npm run demo` leaves both too). */
+function clean(): void {
   rmSync(out, { recursive: true, force: true });
-  // Leave no dead letters behind for the next run.
   spawnSync(
     process.execPath,
     [cli, "dlq", "purge", "--all", "--integration", "quickstart", "--nats-url", env.VRSKY_NATS_URL],
     { env },
   );
-});
+}
+
+beforeEach(clean);
+afterEach(clean);
 
 describe("the quickstart example", () => {
   it("routes big orders to priority, archives every good order, and dead-letters the malformed one", () => {
