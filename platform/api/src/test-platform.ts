@@ -3,6 +3,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { startS3Server } from "@vrsky/services";
 import type { FastifyInstance } from "fastify";
 import pg from "pg";
+import { Scope } from "./auth.js";
 import { S3BundleStore } from "./bundle-store.js";
 import { type CreateApiOptions, createApi } from "./create-api.js";
 import { migrate } from "./migrate.js";
@@ -109,16 +110,7 @@ export function bearer(token: string): { authorization: string } {
  */
 export async function createTenantWithKey(
   api: FastifyInstance,
-  scopes: string[] = [
-    "registry:read",
-    "registry:write",
-    "keys:read",
-    "keys:write",
-    "integrations:read",
-    "integrations:write",
-    "secrets:read",
-    "secrets:write",
-  ],
+  scopes: readonly string[] = Scope.options,
   name = "acme",
 ): Promise<{ tenantId: string; key: string; keyId: string }> {
   const tenant = await api.inject({

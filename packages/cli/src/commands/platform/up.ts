@@ -131,6 +131,7 @@ With --tenant it also creates a tenant with a key for every scope and logs the C
     adminToken: string,
     name: string,
   ): Promise<NonNullable<PlatformUpResult["tenant"]>> {
+    const { Scope } = await import("@vrsky/platform");
     const call = async (path: string, body: unknown) => {
       const res = await fetch(`${url}${path}`, {
         method: "POST",
@@ -147,16 +148,7 @@ With --tenant it also creates a tenant with a key for every scope and logs the C
     };
     const tenant = await call("/v1/tenants", { name, plan: "team" });
     const key = await call(`/v1/tenants/${String(tenant.id)}/keys`, {
-      scopes: [
-        "registry:read",
-        "registry:write",
-        "keys:read",
-        "keys:write",
-        "integrations:read",
-        "integrations:write",
-        "secrets:read",
-        "secrets:write",
-      ],
+      scopes: Scope.options,
     });
     await saveProfile("local", { url, key: String(key.secret) });
     return { id: String(tenant.id), name, profile: "local" };
