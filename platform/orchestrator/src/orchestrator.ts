@@ -430,9 +430,10 @@ export class Orchestrator {
 
   async #onStatus(tenantId: string, worker: TenantWorker, message: FromWorker): Promise<void> {
     if (message.type !== "status") return;
-    // A worker draining for a move reports its integrations stopped; they are restarting.
-    const moving = this.#moving.has(tenantId) && message.state === "stopped";
-    if (!moving) await this.#writeStatus(tenantId, worker, message);
+    // Only the tenant's current worker speaks for its integrations: one already let go of (it
+    // drains for a move, or because nothing is wanted) reports them stopped on its way out,
+    // and the orchestrator has recorded what is true instead. Its counts are still metered.
+    if (this.#workers.get(tenantId) === worker) await this.#writeStatus(tenantId, worker, message);
     const delta = message.acceptedSinceLast ?? 0;
     if (delta === 0) return;
     await this.#db.query(
