@@ -4,6 +4,8 @@ import {
   jetstream,
   type StoredMsg,
   type StreamConfig,
+  type StreamInfo,
+  type StreamState,
 } from "@nats-io/jetstream";
 import { headers, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import { ProvisionerError } from "./provisioner-error.js";
@@ -71,19 +73,20 @@ export async function copyTenantStreams(
     );
   }
   const target = await openJetStream(to, tenantId);
-  const configs = await attempt(`list the streams of tenant "${tenantId}"`, async () => {
-    const found: StreamConfig[] = [];
-    for await (const info of source.streams.list()) found.push(info.config);
+  // Nothing publishes to the source while it is copied, so the listed state stays true.
+  const streams = await attempt(`list the streams of tenant "${tenantId}"`, async () => {
+    const found: StreamInfo[] = [];
+    for await (const info of source.streams.list()) found.push(info);
     return found;
   });
-  if (configs.length === 0) return copied;
+  if (streams.length === 0) return copied;
   if (target === undefined) {
     throw new ProvisionerError(
       "JETSTREAM_UNAVAILABLE",
       `cannot move the streams of tenant "${tenantId}": its account has no JetStream on the target server`,
     );
   }
-  const interest = configs.filter((config) => config.retention === "interest").map((c) => c.name);
+  const interest = streams.filter((s) => s.config.retention === "interest").map((s) => s.config.name);
   if (interest.length > 0) {
     // Without consumers on the target, an interest stream would drop every message copied in.
     throw new ProvisionerError(
@@ -92,11 +95,11 @@ export async function copyTenantStreams(
     );
   }
   const js = jetstream(to);
-  for (const config of configs) {
+  for (const { config, state } of streams) {
     const fillsItself = config.mirror !== undefined || (config.sources?.length ?? 0) > 0;
     await recreate(target, { ...config, sealed: false }, tenantId);
     if (!fillsItself) {
-      const { messages, bytes } = await copyMessages(source, js, config.name, tenantId);
+      const { messages, bytes } = await copyMessages(source, js, config.name, state, tenantId);
       copied.messages += messages;
       copied.bytes += bytes;
     }
@@ -138,6 +141,7 @@ async function copyMessages(
   source: JetStreamManager,
   js: JetStreamClient,
   stream: string,
+  state: StreamState,
   tenantId: string,
 ): Promise<{ messages: number; bytes: number }> {
   let messages = 0;
@@ -167,9 +171,6 @@ async function copyMessages(
     attempt(`read stream "${stream}" of tenant "${tenantId}" at ${query.seq}`, () =>
       source.streams.getMessage(stream, query),
     );
-  const { state } = await attempt(`read the state of stream "${stream}" of tenant "${tenantId}"`, () =>
-    source.streams.info(stream),
-  );
   let seq = Math.max(1, state.first_seq);
   if (state.messages > 0 && state.messages * 2 >= state.last_seq - state.first_seq + 1) {
     for (; seq <= state.last_seq; seq += READ_BATCH) {
